@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Arrows go one way: executables -> TUI / Daemon -> Net -> Kit. The core (Kit) imports no C bridge and no NIO.
+let package = Package(
+    name: "microcloud",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "microcloud", targets: ["microcloud"]),
+        .executable(name: "microcloudd", targets: ["microcloudd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CAvahi", pkgConfig: "avahi-client", providers: [.apt(["libavahi-client-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "MicroCloudKit", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "MicroCloudNet", dependencies: [
+            "MicroCloudKit", "COpenSSL", "CAvahi",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MicroCloudDaemon", dependencies: [
+            "MicroCloudNet", "MicroCloudKit", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MicroCloudTUI", dependencies: ["MicroCloudKit", "CNcursesw"]),
+        .executableTarget(name: "microcloud", dependencies: [
+            "MicroCloudTUI", "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "microcloudd", dependencies: [
+            "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "MicroCloudKitTests", dependencies: ["MicroCloudKit"]),
+        .testTarget(name: "MicroCloudNetTests", dependencies: ["MicroCloudNet", "MicroCloudKit"]),
+        .testTarget(name: "MicroCloudDaemonTests", dependencies: ["MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit"]),
+        .testTarget(name: "MicroCloudTUITests", dependencies: ["MicroCloudTUI", "MicroCloudKit"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "LabTests", dependencies: ["MicroCloudKit"]),
+    ]
+)
