@@ -133,10 +133,16 @@ public final class LXDClient: Sendable {
         return server
     }
 
+    /// The last `GET /1.0` answer, fetched if there is none: for what does not change while LXD runs
+    /// (extensions, storage drivers).
+    public func cachedServer() async throws -> LXDServer {
+        if let cached = serverCache.current { return cached }
+        return try await server()
+    }
+
     /// API extensions, fetched once (they decide request shapes, e.g. how a join passes the token).
     public func extensions() async throws -> Set<String> {
-        if let cached = serverCache.current { return Set(cached.apiExtensions) }
-        return Set(try await server().apiExtensions)
+        Set(try await cachedServer().apiExtensions)
     }
 
     /// Merges `changes` into the server config (an empty value removes the key): GET then PUT, so keys
