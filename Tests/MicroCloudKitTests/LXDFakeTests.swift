@@ -79,12 +79,21 @@ actor FakeLXDCluster {
     static let lxd502Extensions = ["clustering", "clustering_join", "clustering_join_token", "cluster_join_token_expiry",
                                    "init_preseed", "resources_disk_id"]
 
-    func transport(_ member: String, prefix: String = "") -> FakeLXDTransport {
+    nonisolated func transport(_ member: String, prefix: String = "") -> FakeLXDTransport {
         FakeLXDTransport(cluster: self, member: member, prefix: prefix)
     }
 
     func inject(_ response: HTTPResponse, when match: @escaping @Sendable (String, String) -> Bool) {
         faults.append((match, response))
+    }
+
+    /// Answers with `response` only the `n`th time a request matches.
+    func injectNth(_ response: HTTPResponse, n: Int, when match: @escaping @Sendable (String, String) -> Bool) {
+        let seen = Locked(0)
+        faults.append(({ member, call in
+            guard match(member, call) else { return false }
+            return seen.withLock { $0 += 1; return $0 == n }
+        }, response))
     }
 
     var requests: [String] { log.map(\.description) }

@@ -125,7 +125,16 @@ public struct StepGraph: Sendable {
         if let failure {
             let failedRecord = failure.index.map(record) ?? .init(id: "bootstrap", member: nil, title: "Bootstrap")
             report.failure = .init(step: failedRecord, message: failure.message)
-            report.notRun = steps.indices.filter { status[$0] == .pending }.map(record)
+            // Steps the plan never needed read as skipped, not as casualties of the failure.
+            for i in steps.indices where status[i] == .pending {
+                let step = steps[i]
+                if let reason = step.skipReason {
+                    report.skipped.append(.init(step: record(i), reason: reason))
+                    emit(ProgressEvent(stepID: step.id, member: step.member, title: step.title, kind: .skipped(reason: reason)))
+                } else {
+                    report.notRun.append(record(i))
+                }
+            }
             // Cleanups run in a fresh task: a cancelled run must still undo what it did.
             let undo = Task { await self.undo(completed: completed, emit: emit) }
             let (undone, remains) = await undo.value
