@@ -1,1 +1,14 @@
-print("microcloud")
+import ArgumentParser
+
+@main
+struct MicroCloudCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microcloud",
+        abstract: "Turn a handful of servers into one private cloud (LXD, MicroCeph, MicroOVN).",
+        subcommands: [DiscoverCommand.self])
+}
+
+/// Options every command that talks to the local daemon shares.
+struct DaemonOptions: ParsableArguments {
+    @Option(help: "microcloudd's state directory (identity, control socket).") var stateDir = "/var/lib/microcloud"
+}
