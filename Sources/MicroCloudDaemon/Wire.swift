@@ -122,30 +122,15 @@ public struct MemberRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// `PUT /1.0/services` (peer, trusted): join these services with these tokens.
+/// `PUT /1.0/services` (peer, trusted): join these services with these tokens, and remember the membership.
 public struct ServicesPut: Codable, Sendable {
-    public struct Token: Codable, Sendable {
-        public var service: String
-        public var join_token: String
-        public init(service: String, joinToken: String) { self.service = service; self.join_token = joinToken }
-    }
-    public struct LXDMemberConfig: Codable, Sendable, Equatable {
-        public var entity: String
-        public var name: String
-        public var key: String
-        public var value: String
-        public init(entity: String, name: String, key: String, value: String) {
-            self.entity = entity; self.name = name; self.key = key; self.value = value
-        }
-    }
-    public var tokens: [Token]
-    public var address: String
-    public var lxd_config: [LXDMemberConfig]
-    /// The whole membership, so every daemon knows its peers (and trusts them) after the run.
+    public var services: [ServiceJoin]
+    /// The whole membership, so every daemon knows (and trusts) its peers after the run.
     public var members: [MemberRecord]
 
-    public init(tokens: [Token], address: String, lxdConfig: [LXDMemberConfig], members: [MemberRecord]) {
-        self.tokens = tokens; self.address = address; self.lxd_config = lxdConfig; self.members = members
+    public init(services: [ServiceJoin], members: [MemberRecord]) {
+        self.services = services
+        self.members = members
     }
 }
 

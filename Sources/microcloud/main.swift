@@ -5,7 +5,7 @@ struct MicroCloudCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "microcloud",
         abstract: "Turn a handful of servers into one private cloud (LXD, MicroCeph, MicroOVN).",
-        subcommands: [DiscoverCommand.self])
+        subcommands: [DiscoverCommand.self, PreseedCommand.self, JoinCommand.self, StatusCommand.self])
 }
 
 /// Options every command that talks to the local daemon shares.
