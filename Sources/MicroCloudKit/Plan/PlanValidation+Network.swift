@@ -93,12 +93,12 @@ extension ClusterPlan {
         }
         var v4: CIDR?
         if let text = ovn.ipv4Gateway {
-            switch gatewayProblem(text, ipv4: true) {
+            switch uplinkGatewayProblem(text, ipv4: true) {
             case .some(let message): issues.append(.error("ovn.ipv4_gateway", message))
             case .none: v4 = CIDR(text)
             }
         }
-        if let text = ovn.ipv6Gateway, let message = gatewayProblem(text, ipv4: false) {
+        if let text = ovn.ipv6Gateway, let message = uplinkGatewayProblem(text, ipv4: false) {
             issues.append(.error("ovn.ipv6_gateway", message))
         }
         if let text = ovn.ipv4Range {
@@ -107,7 +107,8 @@ extension ClusterPlan {
                     + "ovn.ipv4_gateway or remove the range."))
             }
             if let range = IPRange(text) {
-                issues += rangeProblems(range, text: text, gateway: v4)
+                issues += uplinkRangeProblems(range, text: text, gateway: v4,
+                                                members: members.map { ($0.name, $0.address) })
             } else {
                 issues.append(.error("ovn.ipv4_range", "Invalid IPv4 range \"\(text)\" (must be of the form "
                     + "<ip>-<ip>)."))
@@ -119,55 +120,6 @@ extension ClusterPlan {
         for server in ovn.dnsServers where IPAddress(server) == nil {
             issues.append(.error("ovn.dns_servers", "DNS server \"\(server)\" is not an IP address. List plain "
                 + "addresses, comma-separated, without prefixes."))
-        }
-        return issues
-    }
-
-    private func gatewayProblem(_ text: String, ipv4: Bool) -> String? {
-        let family = ipv4 ? "IPv4" : "IPv6"
-        let example = ipv4 ? "192.0.2.1/24" : "2001:db8::1/64"
-        guard let c = CIDR(text), c.isIPv4 == ipv4 else {
-            return "\(family) gateway \"\(text)\" is not an \(family) address with a prefix. Use the router's "
-                + "address on the uplink, e.g. \(example)."
-        }
-        if c.hostBits < 2 {
-            return "\(family) gateway \(text) leaves no room for other addresses. Use the uplink's real prefix, "
-                + "e.g. \(example)."
-        }
-        if c.isNetworkAddress {
-            return "\(family) gateway \(text) is a network address. Use the router's host address, e.g. "
-                + "\(c.firstAddress.advanced(by: 1))/\(c.prefix)."
-        }
-        if ipv4 && c.address == c.lastAddress {
-            return "IPv4 gateway \(text) is the broadcast address of its subnet. Use the router's host address."
-        }
-        return nil
-    }
-
-    private func rangeProblems(_ range: IPRange, text: String, gateway: CIDR?) -> [PlanIssue] {
-        var issues: [PlanIssue] = []
-        guard range.isIPv4 else {
-            return [.error("ovn.ipv4_range", "IPv4 range \(text) holds IPv6 addresses. Use IPv4 addresses.")]
-        }
-        if !range.isAscending {
-            issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) starts after it ends. Put the lower address "
-                + "first: \(range.last)-\(range.first)."))
-        }
-        if let gw = gateway {
-            if !gw.contains(range.first) || !gw.contains(range.last) {
-                issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) is not inside the gateway's subnet "
-                    + "\(gw.network). Pick addresses from that subnet."))
-            } else if range.contains(gw.address) {
-                issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) includes the gateway address "
-                    + "\(gw.address). Leave the gateway out of the range."))
-            }
-        }
-        for m in members {
-            if let ip = IPAddress(m.address), range.contains(ip) {
-                issues.append(.error("ovn.ipv4_range", member: m.name,
-                                     "UPLINK ipv4.ovn.ranges must not include system address \"\(ip)\" (of "
-                                     + "\"\(m.name)\"). Shrink the range to leave it out."))
-            }
         }
         return issues
     }
@@ -252,4 +204,56 @@ extension IPAddress {
         }
         return IPAddress(bytes: out)!
     }
+}
+
+/// What is wrong with an UPLINK gateway (host address with prefix, right family), or nil.
+func uplinkGatewayProblem(_ text: String, ipv4: Bool) -> String? {
+    let family = ipv4 ? "IPv4" : "IPv6"
+    let example = ipv4 ? "192.0.2.1/24" : "2001:db8::1/64"
+    guard let c = CIDR(text), c.isIPv4 == ipv4 else {
+        return "\(family) gateway \"\(text)\" is not an \(family) address with a prefix. Use the router's "
+            + "address on the uplink, e.g. \(example)."
+    }
+    if c.hostBits < 2 {
+        return "\(family) gateway \(text) leaves no room for other addresses. Use the uplink's real prefix, "
+            + "e.g. \(example)."
+    }
+    if c.isNetworkAddress {
+        return "\(family) gateway \(text) is a network address. Use the router's host address, e.g. "
+            + "\(c.firstAddress.advanced(by: 1))/\(c.prefix)."
+    }
+    if ipv4 && c.address == c.lastAddress {
+        return "IPv4 gateway \(text) is the broadcast address of its subnet. Use the router's host address."
+    }
+    return nil
+}
+
+/// What is wrong with `ipv4.ovn.ranges`: family, order, inside the gateway subnet, excluding gateway and members.
+func uplinkRangeProblems(_ range: IPRange, text: String, gateway: CIDR?,
+                     members: [(name: String, address: String)]) -> [PlanIssue] {
+    var issues: [PlanIssue] = []
+    guard range.isIPv4 else {
+        return [.error("ovn.ipv4_range", "IPv4 range \(text) holds IPv6 addresses. Use IPv4 addresses.")]
+    }
+    if !range.isAscending {
+        issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) starts after it ends. Put the lower address "
+            + "first: \(range.last)-\(range.first)."))
+    }
+    if let gw = gateway {
+        if !gw.contains(range.first) || !gw.contains(range.last) {
+            issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) is not inside the gateway's subnet "
+                + "\(gw.network). Pick addresses from that subnet."))
+        } else if range.contains(gw.address) {
+            issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) includes the gateway address "
+                + "\(gw.address). Leave the gateway out of the range."))
+        }
+    }
+    for m in members {
+        if let ip = IPAddress(m.address), range.contains(ip) {
+            issues.append(.error("ovn.ipv4_range", member: m.name,
+                                 "UPLINK ipv4.ovn.ranges must not include system address \"\(ip)\" (of "
+                                 + "\"\(m.name)\"). Shrink the range to leave it out."))
+        }
+    }
+    return issues
 }
