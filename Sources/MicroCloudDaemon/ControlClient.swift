@@ -56,3 +56,15 @@ public struct ControlClient: Sendable {
         return try response.decode(T.self)
     }
 }
+
+extension Identity {
+    /// The daemon's existing identity (never creates one: that is the daemon's job on its first start).
+    public static func load(directory: String) throws -> Identity {
+        let fm = FileManager.default
+        guard let cert = fm.contents(atPath: directory + "/" + certificateFile),
+              let key = fm.contents(atPath: directory + "/" + keyFile) else {
+            throw DaemonError("No identity in \(directory) (is microcloudd running with --state-dir \(directory), and are you root?)")
+        }
+        return try Identity(certificatePEM: String(decoding: cert, as: UTF8.self), privateKeyPEM: String(decoding: key, as: UTF8.self))
+    }
+}
