@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 @main
@@ -10,5 +11,6 @@ struct MicroCloudCommand: AsyncParsableCommand {
 
 /// Options every command that talks to the local daemon shares.
 struct DaemonOptions: ParsableArguments {
-    @Option(help: "microcloudd's state directory (identity, control socket).") var stateDir = "/var/lib/microcloud"
+    @Option(help: "microcloudd's state directory (identity, control socket); $MICROCLOUD_STATE_DIR sets the default.")
+    var stateDir = ProcessInfo.processInfo.environment["MICROCLOUD_STATE_DIR"] ?? "/var/lib/microcloud"
 }
