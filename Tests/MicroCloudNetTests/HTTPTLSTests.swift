@@ -161,7 +161,7 @@ struct HTTPTLSTests {
             try await TLSProbe.serverCertificate(host: "127.0.0.1", port: port, credentials: nil)
         }
         try await listener.close()
-        #expect(error?.reason.hasPrefix("TLS handshake failed") == true, "\(String(describing: error))")
+        #expect(error?.reason == "TLS handshake failed: WRONG_VERSION_NUMBER (the far side does not speak TLS on this port)")
         #expect(probeError?.reason.hasPrefix("TLS handshake failed") == true, "\(String(describing: probeError))")
     }
 
