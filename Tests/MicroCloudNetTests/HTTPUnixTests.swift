@@ -128,6 +128,84 @@ struct HTTPUnixTests {
         #expect(try response.decode(Echo.self).path == "/after")
     }
 
+    @Test func keepAliveConnectionServesRequestsInOrder() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.file("s.sock")
+        let server = try await HTTPServer.unix(path: path) { request, _ in
+            HTTPResponse(status: 200, body: Array("answer to \(request.path)".utf8))
+        }
+        // Three requests written back to back on one connection (curl and Go reuse connections like this).
+        let raw = "GET /one HTTP/1.1\r\nHost: a\r\n\r\n"
+            + "POST /two HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            + "GET /three HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        let answer = try await sendRaw(Array(raw.utf8), toUnix: path)
+        await server.shutdown()
+
+        let one = try #require(answer.range(of: "answer to /one"))
+        let two = try #require(answer.range(of: "answer to /two"))
+        let three = try #require(answer.range(of: "answer to /three"))
+        #expect(one.lowerBound < two.lowerBound && two.lowerBound < three.lowerBound)
+        #expect(answer.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+    }
+
+    @Test func shutdownEndsInFlightRequestsWithAClearError() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let (started, startedSignal) = AsyncStream<Void>.makeStream()
+        let server = try await HTTPServer.unix(path: dir.file("s.sock")) { _, _ in
+            startedSignal.yield()
+            try? await Task.sleep(for: .seconds(600))   // a long-poll; cancelled by shutdown
+            return HTTPResponse(status: 200)
+        }
+        let client = HTTPClient.unix(path: dir.file("s.sock"))
+        let pending = Task { await transportError { try await client.send(HTTPRequest(method: "GET", path: "/wait")) } }
+        var iterator = started.makeAsyncIterator()
+        await iterator.next()
+        await server.shutdown()
+
+        let error = await pending.value
+        #expect(error?.reason == "connection closed before a complete response")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("s.sock")))
+    }
+
+    @Test func clientGoingAwayCancelsItsLongPoll() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let (events, event) = AsyncStream<String>.makeStream()
+        let server = try await HTTPServer.unix(path: dir.file("s.sock")) { _, _ in
+            event.yield("started")
+            do {
+                try await Task.sleep(for: .seconds(600))
+                event.yield("finished")
+            } catch {
+                event.yield("cancelled")
+            }
+            return HTTPResponse(status: 200)
+        }
+        let client = HTTPClient.unix(path: dir.file("s.sock"))
+        let poll = Task { try await client.send(HTTPRequest(method: "GET", path: "/1.0/events")) }
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == "started")
+        poll.cancel()   // the caller gives up: its connection closes
+        #expect(await iterator.next() == "cancelled")
+        await #expect(throws: CancellationError.self) { try await poll.value }
+        await server.shutdown()
+    }
+
+    @Test func largeAnswerWithConnectionCloseArrivesWhole() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let size = 24 << 20
+        let server = try await HTTPServer.unix(path: dir.file("s.sock")) { _, _ in
+            HTTPResponse(status: 200, body: [UInt8](repeating: 0x5a, count: size))
+        }
+        // Our client always asks for Connection: close, so the server closes right after this answer.
+        let response = try await HTTPClient.unix(path: dir.file("s.sock")).send(HTTPRequest(method: "GET", path: "/big"))
+        await server.shutdown()
+        #expect(response.body.count == size)
+    }
+
     @Test func missingSocketIsAClearError() async throws {
         let dir = try TempDir()
         defer { dir.remove() }

@@ -72,6 +72,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
                 channel.channel.close(promise: nil)
             }
         } catch {
+            if Task.isCancelled { throw CancellationError() }
             if let mismatch = pin.mismatch { throw TransportError(target: target, reason: mismatch) }
             if timedOut.value { throw TransportError(target: target, reason: "timed out after \(timeout.secondsText)") }
             throw TransportError(target: target, reason: failureReason(error, timeout: timeout))

@@ -22,22 +22,22 @@ public struct RequestContext: Sendable {
 
 public typealias HTTPHandler = @Sendable (HTTPRequest, RequestContext) async -> HTTPResponse
 
-/// HTTP/1.1 server on a unix socket or TCP+TLS. Each connection is served by its own task, so a handler that
-/// waits (long-poll) holds up only its own connection.
+/// HTTP/1.1 server on a unix socket or TCP+TLS. Every request runs in its own task, so a handler that waits
+/// (long-poll) holds up only its own connection.
 public final class HTTPServer: Sendable {
     /// The bound TCP port (useful after binding port 0); 0 for a unix socket.
     public let port: Int
     private let listener: Channel
-    private let connections: ConnectionRegistry
-    private let acceptLoop: Task<Void, Never>
+    private let registry: ConnectionRegistry
     let socketPath: String?
 
-    private init(port: Int, listener: Channel, connections: ConnectionRegistry, acceptLoop: Task<Void, Never>,
-                 socketPath: String?) {
+    /// How long shutdown waits for cancelled handlers before it returns anyway.
+    static let shutdownGrace = Duration.seconds(5)
+
+    private init(port: Int, listener: Channel, registry: ConnectionRegistry, socketPath: String?) {
         self.port = port
         self.listener = listener
-        self.connections = connections
-        self.acceptLoop = acceptLoop
+        self.registry = registry
         self.socketPath = socketPath
     }
 
@@ -45,16 +45,12 @@ public final class HTTPServer: Sendable {
     public static func unix(path: String, handler: @escaping HTTPHandler) async throws -> HTTPServer {
         let target = "unix:\(path)"
         try await UnixSocketFile.removeIfStale(path, target: target)
-        let connections = ConnectionRegistry()
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let registry = ConnectionRegistry()
+        let bootstrap = makeBootstrap(tls: nil, isLocal: true, registry: registry, handler: handler)
         let listener = try await UnixSocketFile.bindPrivately(path, target: target) { bindPath in
-            try await bootstrap.bind(unixDomainSocketPath: bindPath, cleanupExistingSocketFile: true) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try makeConnection(channel, tls: nil, connections: connections)
-                }
-            }
+            try await bootstrap.bind(unixDomainSocketPath: bindPath, cleanupExistingSocketFile: true).get()
         }
-        return start(listener, port: 0, isLocal: true, connections: connections, socketPath: path, handler: handler)
+        return HTTPServer(port: 0, listener: listener, registry: registry, socketPath: path)
     }
 
     /// TLS on host:port (port 0 = ephemeral). Requests a client certificate but does not require one; any client cert
@@ -68,75 +64,60 @@ public final class HTTPServer: Sendable {
         } catch {
             throw TransportError(target: target, reason: "bad TLS credentials: \(error)")
         }
-        let connections = ConnectionRegistry()
-        let listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        let registry = ConnectionRegistry()
+        let listener: Channel
         do {
-            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            listener = try await makeBootstrap(tls: context, isLocal: false, registry: registry, handler: handler)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try makeConnection(channel, tls: context, connections: connections)
-                    }
-                }
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port).get()
         } catch {
             throw TransportError(target: target, reason: "cannot listen: \(failureReason(error, timeout: .zero))")
         }
-        let bound = listener.channel.localAddress?.port ?? port
-        return start(listener, port: bound, isLocal: false, connections: connections, socketPath: nil, handler: handler)
+        return HTTPServer(port: listener.localAddress?.port ?? port, listener: listener, registry: registry, socketPath: nil)
     }
 
-    /// Stops accepting, closes open connections, cancels running handlers and waits for them to finish.
+    /// Stops accepting, closes open connections (which cancels running handlers) and waits briefly for them.
     public func shutdown() async {
         try? await listener.close()
-        connections.closeAll()
-        acceptLoop.cancel()
-        await acceptLoop.value
+        registry.closeAll()
+        // A handler that ignores cancellation must not keep the daemon from exiting.
+        let deadline = ContinuousClock.now + Self.shutdownGrace
+        while registry.runningTasks > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         if let socketPath { UnixSocketFile.remove(socketPath) }
     }
 
-    private static func makeConnection(_ channel: Channel, tls: NIOSSLContext?, connections: ConnectionRegistry) throws
-        -> NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart> {
-        if let tls {
-            // Every client certificate passes the TLS layer; the handler sees its fingerprint and decides.
-            let handler = NIOSSLServerHandler(context: tls, customVerificationCallback: { certificates, promise in
-                promise.succeed(certificates.isEmpty ? .failed : .certificateVerified)
-            })
-            try channel.pipeline.syncOperations.addHandler(handler)
-        }
-        // The error handler answers malformed requests with 400 and closes, instead of tearing anything else down.
-        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-        connections.add(channel)
-        return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
-    }
-
-    private static func start(_ listener: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>,
-                              port: Int, isLocal: Bool, connections: ConnectionRegistry, socketPath: String?,
-                              handler: @escaping HTTPHandler) -> HTTPServer {
-        let loop = Task {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await listener.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            group.addTask {
-                                await HTTPConnection.serve(connection, isLocal: isLocal, handler: handler)
-                            }
-                        }
+    private static func makeBootstrap(tls: NIOSSLContext?, isLocal: Bool, registry: ConnectionRegistry,
+                                      handler: @escaping HTTPHandler) -> ServerBootstrap {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        // Every client certificate passes the TLS layer; the handler sees its fingerprint and decides.
+                        try pipeline.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: { certificates, promise in
+                            promise.succeed(certificates.isEmpty ? .failed : .certificateVerified)
+                        }))
                     }
-                } catch {
-                    // The listener closed (shutdown) or failed; open connections finish in the group.
+                    // The error handler answers malformed requests with 400 and closes; the pipelining handler
+                    // holds further requests on a connection until the current answer is out.
+                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    try pipeline.addHandler(HTTPConnection(handler: handler, isLocal: isLocal, registry: registry))
+                    registry.add(channel)
                 }
             }
-        }
-        return HTTPServer(port: port, listener: listener.channel, connections: connections, acceptLoop: loop,
-                          socketPath: socketPath)
     }
 }
 
-/// Open connections, so shutdown can close them instead of waiting on idle keep-alive clients.
+/// Open connections and running handler tasks, so shutdown can close the former and wait for the latter.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var open: [ObjectIdentifier: Channel] = [:]
         var closed = false
+        var tasks = 0
     }
     private let state = LockedValue(State())
 
@@ -158,4 +139,8 @@ final class ConnectionRegistry: Sendable {
         }
         for channel in open { channel.close(promise: nil) }
     }
+
+    func taskStarted() { state.withLock { $0.tasks += 1 } }
+    func taskFinished() { state.withLock { $0.tasks -= 1 } }
+    var runningTasks: Int { state.withLock { $0.tasks } }
 }

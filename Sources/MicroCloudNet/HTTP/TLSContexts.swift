@@ -27,13 +27,18 @@ enum TLSContexts {
     }
 
     private static func chain(_ credentials: TLSCredentials) throws -> [NIOSSLCertificateSource] {
-        let certificates = try NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8))
-        guard !certificates.isEmpty else { throw CredentialsError(reason: "no certificate in the certificate PEM") }
+        let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(credentials.certificatePEM.utf8))
+        guard let certificates, !certificates.isEmpty else {
+            throw CredentialsError(reason: "the certificate is not a PEM certificate")
+        }
         return certificates.map { .certificate($0) }
     }
 
     private static func key(_ credentials: TLSCredentials) throws -> NIOSSLPrivateKeySource {
-        .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem))
+        guard let key = try? NIOSSLPrivateKey(bytes: Array(credentials.privateKeyPEM.utf8), format: .pem) else {
+            throw CredentialsError(reason: "the private key is not a PEM private key")
+        }
+        return .privateKey(key)
     }
 }
 

@@ -105,5 +105,11 @@ private func sslReason(_ error: BoringSSLInternalError) -> String {
     guard let start = text.range(of: "error:") else { return text }
     let fields = text[start.lowerBound...].split(separator: ":")
     guard fields.count > 4, let reason = fields[4].split(separator: " ").first else { return text }
-    return String(reason)
+    switch reason {
+    case "WRONG_VERSION_NUMBER": return "WRONG_VERSION_NUMBER (the far side does not speak TLS on this port)"
+    case "SSLV3_ALERT_BAD_CERTIFICATE", "TLSV1_ALERT_UNKNOWN_CA", "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
+         "TLSV13_ALERT_CERTIFICATE_REQUIRED":
+        return "\(reason) (the server rejected our certificate)"
+    default: return String(reason)
+    }
 }

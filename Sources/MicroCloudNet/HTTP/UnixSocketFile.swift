@@ -1,9 +1,6 @@
 import MicroCloudKit
 import NIOCore
-import NIOHTTP1
 import NIOPosix
-
-typealias HTTPListener = NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
 
 /// The socket file of a unix listener: stale ones are replaced, live ones are left alone, new ones appear
 /// only once they are private (0600).
@@ -29,10 +26,10 @@ enum UnixSocketFile {
     /// Binds on a temporary name, makes it 0600, then renames it into place, so no client can connect while it is
     /// still open to everyone. Falls back to bind-then-chmod when the temporary name would be too long.
     static func bindPrivately(_ path: String, target: String,
-                              bind: (String) async throws -> HTTPListener) async throws -> HTTPListener {
+                              bind: (String) async throws -> Channel) async throws -> Channel {
         let temporary = path + ".tmp"
         let usesTemporary = temporary.utf8.count <= maxPathBytes
-        let listener: HTTPListener
+        let listener: Channel
         do {
             listener = try await bind(usesTemporary ? temporary : path)
         } catch {
@@ -41,7 +38,7 @@ enum UnixSocketFile {
         let bound = usesTemporary ? temporary : path
         guard chmod(bound, 0o600) == 0, !usesTemporary || rename(temporary, path) == 0 else {
             let reason = errnoText(errno)
-            try? await listener.channel.close()
+            try? await listener.close()
             unlink(bound)
             throw TransportError(target: target, reason: "cannot set up the socket file: \(reason)")
         }
