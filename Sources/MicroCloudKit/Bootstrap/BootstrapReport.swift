@@ -1,0 +1,62 @@
+import Foundation
+
+/// How a bootstrap ended: what was done, what was undone after a failure, and what is left behind.
+public struct BootstrapReport: Codable, Sendable, Equatable {
+    public struct StepRecord: Codable, Sendable, Equatable {
+        public var id: String
+        public var member: String?
+        public var title: String
+        /// Wall time of the step, when it ran.
+        public var seconds: Double?
+        public init(id: String, member: String?, title: String, seconds: Double? = nil) {
+            self.id = id; self.member = member; self.title = title; self.seconds = seconds
+        }
+    }
+
+    public struct Failure: Codable, Sendable, Equatable {
+        public var step: StepRecord
+        public var message: String
+    }
+
+    public struct Skip: Codable, Sendable, Equatable {
+        public var step: StepRecord
+        public var reason: String
+    }
+
+    public struct PhaseTiming: Codable, Sendable, Equatable {
+        public var phase: String
+        public var seconds: Double
+    }
+
+    /// Steps that succeeded, in the order they finished.
+    public var done: [StepRecord] = []
+    /// Steps undone after the failure, in the order their cleanups ran (reverse of `done`).
+    public var undone: [StepRecord] = []
+    public var skipped: [Skip] = []
+    /// Steps never started because of the failure.
+    public var notRun: [StepRecord] = []
+    /// What is left changed on the servers, with how to deal with it.
+    public var remains: [String] = []
+    public var failure: Failure?
+    /// Wall time per phase (first start to last end of its steps), then "total".
+    public var phaseTimings: [PhaseTiming] = []
+
+    public var succeeded: Bool { failure == nil }
+
+    public init() {}
+}
+
+/// Ends the event stream of a failed bootstrap; carries the report.
+public struct BootstrapFailed: Error, CustomStringConvertible, Sendable {
+    public var report: BootstrapReport
+    public var description: String {
+        guard let f = report.failure else { return "bootstrap failed" }
+        return "\(f.step.title) failed: \(f.message)"
+    }
+}
+
+/// A bootstrap problem found by our own checks (not an answer of a service); the message says what to do.
+public struct BootstrapError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,227 @@
+import Foundation
+
+/// LXD's cluster-wide configuration (spec §6): pools and networks are defined per member ("pending",
+/// `?target=`), then created once for the cluster; then the default profile and the per-member volumes.
+extension BootstrapSteps {
+    var afterJoins: [String] { ["lxd.enable-clustering"] + joinIDs }
+
+    // MARK: - Storage pools
+
+    mutating func addStorage() {
+        let lxd = self.lxd
+        if plan.usesLocalStorage, let local = plan.localPool {
+            let driver = local.driver
+            for (k, m) in allMembers.enumerated() {
+                let disk = m.localDisk
+                add(Step(id: "lxd.pool.local.pending.\(m.name)", member: m.name, title: "Define storage pool local on \(m.name)",
+                         phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: afterJoins,
+                         serialGroup: "lxd-pending",
+                         run: { ctx in
+                             let server = try await lxd.cachedServer()
+                             if !server.storageDrivers.isEmpty, !server.storageDrivers.contains(driver) {
+                                 throw BootstrapError("LXD does not support the \(driver) storage driver here (it has: \(server.storageDrivers.joined(separator: ", "))); choose one of those for the local pool")
+                             }
+                             var config: [String: String] = [:]
+                             if let disk {
+                                 config["source"] = disk.path
+                                 if disk.wipe {
+                                     if server.has("storage_pool_source_wipe") { config["source.wipe"] = "true" }
+                                     else { ctx.progress("This LXD cannot wipe \(disk.path) (no storage_pool_source_wipe); using it as it is") }
+                                 }
+                             }
+                             try await lxd.createStoragePool(name: "local", driver: driver, config: config, target: m.name)
+                         },
+                         // The first definition owns the pool: undoing it deletes the pool wherever it got to.
+                         cleanup: Self.firstOnly(k) { try await Self.deletePool("local", lxd) }))
+            }
+            add(Step(id: "lxd.pool.local", title: "Create storage pool local", phase: BootstrapPhase.storage,
+                     budget: budgets.pool, dependsOn: allMembers.map { "lxd.pool.local.pending.\($0.name)" },
+                     run: { _ in try await lxd.createStoragePool(name: "local", driver: driver, description: local.description) }))
+        }
+        if plan.usesCeph {
+            for (k, m) in allMembers.enumerated() {
+                add(Step(id: "lxd.pool.remote.pending.\(m.name)", member: m.name, title: "Define storage pool remote on \(m.name)",
+                         phase: BootstrapPhase.storage, budget: budgets.pendingConfig,
+                         dependsOn: afterJoins + ["microceph.replication"], serialGroup: "lxd-pending",
+                         run: { _ in
+                             let dropSource = try await lxd.extensions().contains("storage_remote_drop_source")
+                             try await lxd.createStoragePool(name: "remote", driver: "ceph",
+                                                             config: dropSource ? [:] : ["source": "lxd_remote"], target: m.name)
+                         },
+                         cleanup: Self.firstOnly(k) { try await Self.deletePool("remote", lxd) }))
+            }
+            add(Step(id: "lxd.pool.remote", title: "Create storage pool remote", phase: BootstrapPhase.storage,
+                     budget: budgets.pool, dependsOn: allMembers.map { "lxd.pool.remote.pending.\($0.name)" },
+                     run: { _ in
+                         var config = ["ceph.osd.pool_name": "lxd_remote", "ceph.rbd.du": "false"]
+                         if try await !lxd.extensions().contains("storage_ceph_use_rbd_defaults") {
+                             config["ceph.rbd.features"] = "layering,striping,exclusive-lock,object-map,fast-diff,deep-flatten"
+                         }
+                         try await lxd.createStoragePool(name: "remote", driver: "ceph",
+                                                         description: "Distributed storage on Ceph", config: config)
+                     }))
+        }
+    }
+
+    /// Only the first member's definition carries the undo of a pool or network.
+    static func firstOnly(_ k: Int, _ body: @escaping @Sendable () async throws -> Void) -> (@Sendable () async throws -> Void)? {
+        k == 0 ? body : nil
+    }
+
+    static func deletePool(_ name: String, _ lxd: LXDClient) async throws {
+        do { try await lxd.deleteStoragePool(name) } catch let e as LXDError where e.isNotFound {
+            throw CleanupKept("storage pool \(name) is already gone")
+        }
+    }
+
+    static func deleteNetwork(_ name: String, _ lxd: LXDClient) async throws {
+        do { try await lxd.deleteNetwork(name) } catch let e as LXDError where e.isNotFound {
+            throw CleanupKept("network \(name) is already gone")
+        }
+    }
+
+    // MARK: - Networks
+
+    mutating func addNetworks() {
+        let lxd = self.lxd
+        if plan.usesOVN, let ovnPlan = plan.ovn {
+            let ovn = env.ovn
+            add(Step(id: "lxd.ovn-northbound", title: "Point LXD at OVN", phase: BootstrapPhase.networks,
+                     budget: budgets.serverConfig, dependsOn: afterJoins,
+                     run: { _ in
+                         if try await lxd.extensions().contains("ovn_dynamic_northbound_connection") {
+                             throw StepSkipped("LXD finds OVN by itself")
+                         }
+                         guard let ovn else { throw BootstrapError("no MicroOVN API is available") }
+                         let central = try await ovn.centralAddresses()
+                         let connection = central.map { "ssl:\(hostPort($0, 6641))" }.joined(separator: ",")
+                         try await lxd.updateServerConfig(["network.ovn.northbound_connection": connection])
+                     }))
+            for (k, m) in allMembers.enumerated() {
+                add(Step(id: "lxd.network.UPLINK.pending.\(m.name)", member: m.name, title: "Define network UPLINK on \(m.name)",
+                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: afterJoins,
+                         serialGroup: "lxd-pending",
+                         run: { _ in
+                             guard let parent = m.uplinkInterface else {
+                                 throw BootstrapError("plan: \(m.name) has no uplink interface for OVN; pick one for it")
+                             }
+                             try await lxd.createNetwork(name: "UPLINK", type: "physical", config: ["parent": parent], target: m.name)
+                         },
+                         cleanup: Self.firstOnly(k) { try await Self.deleteNetwork("UPLINK", lxd) }))
+            }
+            var uplink: [String: String] = [:]
+            if let gw = ovnPlan.ipv4Gateway { uplink["ipv4.gateway"] = gw }
+            if ovnPlan.ipv4Gateway != nil, let range = ovnPlan.ipv4Range { uplink["ipv4.ovn.ranges"] = range }
+            if let gw6 = ovnPlan.ipv6Gateway { uplink["ipv6.gateway"] = gw6 }
+            if !ovnPlan.dnsServers.isEmpty { uplink["dns.nameservers"] = ovnPlan.dnsServers.joined(separator: ",") }
+            let uplinkConfig = uplink
+            add(Step(id: "lxd.network.UPLINK", title: "Create network UPLINK", phase: BootstrapPhase.networks,
+                     budget: budgets.network,
+                     dependsOn: allMembers.map { "lxd.network.UPLINK.pending.\($0.name)" } + ["lxd.ovn-northbound"],
+                     run: { _ in
+                         try await lxd.createNetwork(name: "UPLINK", type: "physical", description: "Uplink for OVN networks",
+                                                     config: uplinkConfig)
+                     }))
+            add(Step(id: "lxd.network.default", title: "Create network default", phase: BootstrapPhase.networks,
+                     budget: budgets.network, dependsOn: ["lxd.network.UPLINK"],
+                     run: { _ in
+                         try await lxd.createNetwork(name: "default", type: "ovn", description: "Default OVN network",
+                                                     config: ["network": "UPLINK"])
+                     },
+                     cleanup: { try await Self.deleteNetwork("default", lxd) }))
+        } else if let bridge = plan.fallbackBridge {
+            let name = bridge.name
+            for (k, m) in allMembers.enumerated() {
+                add(Step(id: "lxd.network.\(name).pending.\(m.name)", member: m.name, title: "Define network \(name) on \(m.name)",
+                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: afterJoins,
+                         serialGroup: "lxd-pending",
+                         run: { _ in try await lxd.createNetwork(name: name, type: "bridge", target: m.name) },
+                         cleanup: Self.firstOnly(k) { try await Self.deleteNetwork(name, lxd) }))
+            }
+            add(Step(id: "lxd.network.\(name)", title: "Create network \(name)", phase: BootstrapPhase.networks,
+                     budget: budgets.network, dependsOn: allMembers.map { "lxd.network.\(name).pending.\($0.name)" },
+                     run: { _ in
+                         try await lxd.createNetwork(name: name, type: "bridge", description: "Bridge network for instances",
+                                                     config: try Self.bridgeConfig(bridge))
+                     }))
+        }
+    }
+
+    /// Explicit addresses only: LXD's `auto` probes the network for a free subnet, which must never
+    /// happen outside a test namespace. NAT stays on (LXD's usual default for a bridge with an address).
+    static func bridgeConfig(_ bridge: BridgePlan) throws -> [String: String] {
+        for (family, value) in [("ipv4", bridge.ipv4), ("ipv6", bridge.ipv6)] where value?.lowercased() == "auto" {
+            throw BootstrapError("plan: bridge \(bridge.name) \(family) must be an explicit address such as \(family == "ipv4" ? "10.78.0.1/24" : "fd42::1/64") or none, not auto")
+        }
+        var config = ["ipv4.address": bridge.ipv4 ?? "none", "ipv6.address": bridge.ipv6 ?? "none"]
+        if let v4 = bridge.ipv4, v4 != "none" { config["ipv4.nat"] = "true" }
+        if let v6 = bridge.ipv6, v6 != "none" { config["ipv6.nat"] = "true" }
+        return config
+    }
+
+    // MARK: - Profile and volumes
+
+    mutating func addProfile() {
+        let lxd = self.lxd
+        let pool = plan.usesCeph ? "remote" : plan.usesLocalStorage ? "local" : nil
+        let network = plan.usesOVN ? "default" : plan.fallbackBridge?.name
+        let ids = Set(steps.map(\.id))
+        let needs = ["lxd.pool.local", "lxd.pool.remote", "lxd.network.default"] + (network.map { ["lxd.network.\($0)"] } ?? [])
+        let previous = Locked<LXDProfile?>(nil)
+        add(Step(id: "lxd.profile.default", title: "Configure the default profile", phase: BootstrapPhase.profile,
+                 budget: budgets.profile, dependsOn: afterJoins + needs.filter(ids.contains),
+                 skipReason: pool == nil && network == nil ? "no storage pool or network planned" : nil,
+                 run: { ctx in
+                     let current = try await lxd.profile("default")
+                     previous.withLock { $0 = current }
+                     var profile = current
+                     if let pool {
+                         if current.devices["root"] != nil { ctx.progress("Replacing the existing root disk") }
+                         profile.devices["root"] = ["type": "disk", "path": "/", "pool": pool]
+                     }
+                     if let network {
+                         if current.devices["eth0"] != nil { ctx.progress("Replacing the existing eth0 device") }
+                         profile.devices["eth0"] = ["type": "nic", "name": "eth0", "network": network]
+                     }
+                     try await lxd.updateProfile(profile)
+                 },
+                 cleanup: {
+                     guard let old = previous.current else { throw CleanupKept("nothing was changed") }
+                     try await lxd.updateProfile(old)
+                 }))
+    }
+
+    mutating func addVolumes() {
+        guard plan.usesLocalStorage else { return }
+        let lxd = self.lxd
+        for m in allMembers {
+            let target = m.name
+            let previous = Locked<[String: String]?>(nil)
+            add(Step(id: "lxd.volumes.\(target)", member: target, title: "Create images and backups volumes on \(target)",
+                     phase: BootstrapPhase.storage, budget: budgets.volumes, dependsOn: ["lxd.pool.local"],
+                     run: { _ in
+                         var created: [String] = []
+                         do {
+                             for volume in ["images", "backups"] {
+                                 try await lxd.createVolume(pool: "local", name: volume, target: target)
+                                 created.append(volume)
+                             }
+                             let old = try await lxd.updateServerConfig(
+                                 ["storage.images_volume": "local/images", "storage.backups_volume": "local/backups"], target: target)
+                             previous.withLock { $0 = old }
+                         } catch {
+                             // Tidy up our half: a failed step gets no cleanup, and a leftover volume blocks deleting the pool.
+                             for volume in created.reversed() { try? await lxd.deleteVolume(pool: "local", name: volume, target: target) }
+                             throw error
+                         }
+                     },
+                     cleanup: {
+                         if let old = previous.current { try await lxd.updateServerConfig(old, target: target) }
+                         for volume in ["backups", "images"] {
+                             do { try await lxd.deleteVolume(pool: "local", name: volume, target: target) }
+                             catch let e as LXDError where e.isNotFound {}
+                         }
+                     }))
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+/// Phase names of the report's timings.
+public enum BootstrapPhase {
+    public static let services = "services bootstrap"
+    public static let joins = "joins"
+    public static let storage = "storage"
+    public static let networks = "networks"
+    public static let profile = "profile"
+}
+
+/// Turns a plan into steps: local services, tokens and joins, then LXD's pools, networks, profile, volumes.
+struct BootstrapSteps {
+    let plan: ClusterPlan
+    let env: BootstrapEnvironment
+    let initiator: MemberPlan
+    let joiners: [MemberPlan]
+    /// Join tokens, by "<service>/<member>"; filled by token steps, read by join steps.
+    let tokens = Locked<[String: String]>([:])
+    var steps: [Step] = []
+
+    var lxd: LXDClient { env.lxd }
+    var budgets: StepBudgets { env.options.budgets }
+    var allMembers: [MemberPlan] { [initiator] + joiners }
+
+    init(plan: ClusterPlan, environment: BootstrapEnvironment) throws {
+        var seen = Set<String>()
+        for m in plan.members where !seen.insert(m.name).inserted {
+            throw BootstrapError("plan: member \"\(m.name)\" is listed twice; give each server its own name")
+        }
+        guard let initiator = plan.members.first(where: { $0.name == plan.initiator }) else {
+            throw BootstrapError("plan: initiator \"\(plan.initiator)\" is not one of the members; add it to members")
+        }
+        guard plan.services.contains(.lxd) else {
+            throw BootstrapError("plan: services must include LXD")
+        }
+        self.plan = plan
+        self.env = environment
+        self.initiator = initiator
+        self.joiners = plan.members.filter { $0.name != plan.initiator }
+        for j in joiners where environment.agents[j.name] == nil {
+            throw BootstrapError("no way to reach \(j.name) to make it join; it must be a verified peer")
+        }
+    }
+
+    func make() throws -> [Step] {
+        var b = self
+        b.addServiceBootstrap()
+        b.addJoins()
+        b.addCeph()
+        b.addStorage()
+        b.addNetworks()
+        b.addProfile()
+        b.addVolumes()
+        return b.steps
+    }
+
+    mutating func add(_ step: Step) { steps.append(step) }
+
+    var cephPlanned: Bool { plan.services.contains(.microceph) }
+    var ovnPlanned: Bool { plan.services.contains(.microovn) }
+    var joinIDs: [String] { joiners.map { BootstrapStepID.join($0.name) } }
+
+    // MARK: - Local services
+
+    mutating func addServiceBootstrap() {
+        let me = initiator
+        let ceph = env.ceph, ovn = env.ovn
+        add(Step(id: "microceph.bootstrap", member: me.name, title: "Bootstrap MicroCeph on \(me.name)",
+                 phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
+                 skipReason: cephPlanned ? nil : "MicroCeph not installed",
+                 remains: "MicroCeph on \(me.name) is initialised; to start over, reset MicroCeph on \(me.name)",
+                 run: { _ in
+                     guard let ceph else { throw BootstrapError("MicroCeph is planned but no MicroCeph API is available") }
+                     try await ceph.bootstrap(name: me.name, address: hostPort(me.address, 7443),
+                                              clusterNetwork: nil, publicNetwork: nil)
+                 }))
+        add(Step(id: "microovn.bootstrap", member: me.name, title: "Bootstrap MicroOVN on \(me.name)",
+                 phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
+                 skipReason: ovnPlanned ? nil : "MicroOVN not installed",
+                 remains: "MicroOVN on \(me.name) is initialised; to start over, reset MicroOVN on \(me.name)",
+                 run: { _ in
+                     guard let ovn else { throw BootstrapError("MicroOVN is planned but no MicroOVN API is available") }
+                     try await ovn.bootstrap(name: me.name, address: hostPort(me.address, 6443), encapIP: me.underlayIP)
+                 }))
+
+        let lxd = self.lxd
+        let version = env.options.microcloudVersion
+        let previous = Locked<[String: String]>([:])
+        add(Step(id: "lxd.server-config", member: me.name, title: "Configure LXD on \(me.name)",
+                 phase: BootstrapPhase.services, budget: budgets.serverConfig,
+                 run: { _ in
+                     var config = [
+                         // Our own address, not [::]: lab servers share ports across network namespaces.
+                         "core.https_address": hostPort(me.address, 8443),
+                         "cluster.https_address": hostPort(me.address, 8443),
+                         "user.microcloud": version,
+                     ]
+                     if try await lxd.extensions().contains("instances_migration_stateful") {
+                         config["instances.migration.stateful"] = "true"
+                     }
+                     let old = try await lxd.updateServerConfig(config)
+                     previous.withLock { $0 = old }
+                 },
+                 cleanup: {
+                     if try await lxd.server().clustered {
+                         throw CleanupKept("LXD on \(me.name) is clustered; its addresses stay")
+                     }
+                     try await lxd.updateServerConfig(previous.current)
+                 }))
+
+        let confirm = budgets.joinConfirm
+        add(Step(id: "lxd.enable-clustering", member: me.name, title: "Enable LXD clustering on \(me.name)",
+                 phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
+                 dependsOn: ["lxd.server-config", "microceph.bootstrap", "microovn.bootstrap"],
+                 remains: "LXD on \(me.name) is now the first member of a cluster; to start over, remove the other members and re-initialise LXD on \(me.name)",
+                 run: { ctx in
+                     if try await lxd.server().clustered {
+                         throw BootstrapError("LXD on \(me.name) is already clustered; MicroCloud sets up a new cluster only on an unclustered LXD")
+                     }
+                     try await lxd.enableClustering(serverName: me.name)
+                     ctx.progress("Waiting for the cluster to list \(me.name)")
+                     try await waitUntil(within: confirm, what: "the LXD cluster to list \(me.name)") {
+                         try await lxd.clusterMembers().contains { $0.serverName == me.name }
+                     }
+                 }))
+    }
+
+    // MARK: - Tokens and joins
+
+    mutating func addJoins() {
+        let lxd = self.lxd, tokens = self.tokens, ceph = env.ceph, ovn = env.ovn
+        for j in joiners {
+            let name = j.name
+            add(Step(id: "lxd.token.\(name)", member: name, title: "Issue LXD join token for \(name)",
+                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: ["lxd.enable-clustering"],
+                     run: { _ in
+                         let token = try await lxd.issueJoinToken(for: name)
+                         tokens.withLock { $0["LXD/\(name)"] = token }
+                     },
+                     cleanup: {
+                         guard try await lxd.deleteJoinToken(for: name) else { throw CleanupKept("token already used or expired") }
+                     }))
+            add(Step(id: "microceph.token.\(name)", member: name, title: "Issue MicroCeph join token for \(name)",
+                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: ["microceph.bootstrap"],
+                     skipReason: cephPlanned ? nil : "MicroCeph not installed",
+                     run: { _ in
+                         guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
+                         let token = try await ceph.issueToken(for: name)
+                         tokens.withLock { $0["MicroCeph/\(name)"] = token }
+                     },
+                     cleanup: { try await ceph?.deleteToken(for: name) }))
+            add(Step(id: "microovn.token.\(name)", member: name, title: "Issue MicroOVN join token for \(name)",
+                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: ["microovn.bootstrap"],
+                     skipReason: ovnPlanned ? nil : "MicroOVN not installed",
+                     run: { _ in
+                         guard let ovn else { throw BootstrapError("no MicroOVN API is available") }
+                         let token = try await ovn.issueToken(for: name)
+                         tokens.withLock { $0["MicroOVN/\(name)"] = token }
+                     },
+                     cleanup: { try await ovn?.deleteToken(for: name) }))
+        }
+        for j in joiners { addJoin(j) }
+    }
+
+    mutating func addJoin(_ j: MemberPlan) {
+        let name = j.name
+        let lxd = self.lxd, tokens = self.tokens, ceph = env.ceph, ovn = env.ovn
+        let agent = env.agents[name]!
+        let confirm = budgets.joinConfirm
+        let cephPlanned = self.cephPlanned, ovnPlanned = self.ovnPlanned
+        var remains = "LXD on \(name) is now a cluster member; to start over, remove it with `lxc cluster remove \(name) --force` on a remaining member and re-initialise LXD on \(name)"
+        if cephPlanned { remains += "; MicroCeph on \(name) joined its cluster too" }
+        if ovnPlanned { remains += "; MicroOVN on \(name) joined its cluster too" }
+        add(Step(id: BootstrapStepID.join(name), member: name, title: "Join \(name)",
+                 phase: BootstrapPhase.joins, budget: budgets.join,
+                 dependsOn: ["lxd.token.\(name)", "microceph.token.\(name)", "microovn.token.\(name)"],
+                 serialGroup: "joins", remains: remains,
+                 run: { ctx in
+                     let issued = tokens.current
+                     var services: [ServiceJoin] = []
+                     if cephPlanned, let t = issued["MicroCeph/\(name)"] {
+                         services.append(ServiceJoin(service: .microceph, token: t, cephDisks: j.cephDisks))
+                     }
+                     if ovnPlanned, let t = issued["MicroOVN/\(name)"] {
+                         services.append(ServiceJoin(service: .microovn, token: t, ovnEncapIP: j.underlayIP))
+                     }
+                     guard let lxdToken = issued["LXD/\(name)"] else { throw BootstrapError("no LXD join token was issued for \(name)") }
+                     // A fresh cluster has no pools yet, so the join brings no member_config.
+                     services.append(ServiceJoin(service: .lxd, token: lxdToken))
+                     try await agent.join(services: services) { ctx.relay($0) }
+                     ctx.progress("Waiting for the clusters to list \(name)")
+                     try await waitUntil(within: confirm, what: "the LXD cluster to list \(name)") {
+                         try await lxd.clusterMembers().contains { $0.serverName == name }
+                     }
+                     if cephPlanned, let ceph {
+                         try await waitUntil(within: confirm, what: "MicroCeph to list \(name)") { try await ceph.memberNames().contains(name) }
+                     }
+                     if ovnPlanned, let ovn {
+                         try await waitUntil(within: confirm, what: "MicroOVN to list \(name)") { try await ovn.memberNames().contains(name) }
+                     }
+                 }))
+    }
+
+    // MARK: - Ceph OSDs and replication (spec §5.5)
+
+    mutating func addCeph() {
+        let me = initiator, ceph = env.ceph
+        add(Step(id: "microceph.disks.\(me.name)", member: me.name, title: "Add Ceph disks of \(me.name)",
+                 phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: ["microceph.bootstrap"] + joinIDs,
+                 skipReason: !cephPlanned ? "MicroCeph not installed" : me.cephDisks.isEmpty ? "no Ceph disks chosen on \(me.name)" : nil,
+                 run: { ctx in
+                     guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
+                     for (n, disk) in me.cephDisks.enumerated() {
+                         ctx.progress("Adding \(disk.path)", fraction: Double(n) / Double(me.cephDisks.count))
+                         try await ceph.addDisk(disk, target: me.name)
+                     }
+                 }))
+        add(Step(id: "microceph.replication", member: nil, title: "Set Ceph replication",
+                 phase: BootstrapPhase.storage, budget: budgets.replication, dependsOn: ["microceph.disks.\(me.name)"] + joinIDs,
+                 skipReason: cephPlanned ? nil : "MicroCeph not installed",
+                 run: { _ in
+                     guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
+                     let osds = try await ceph.diskCount()
+                     guard osds > 0 else { throw StepSkipped("no OSDs yet") }
+                     let size = min(osds, 3)
+                     let ours: Set = [".mgr", "lxd_remote", "lxd_cephfs", "lxd_cephfs_data", "lxd_cephfs_meta"]
+                     let low = try await ceph.poolSizes().filter { ours.contains($0.key) && $0.value < size }.keys.sorted()
+                     try await ceph.setPoolSize(low.isEmpty ? [""] : low, size: size)
+                 }))
+    }
+}
+
+/// Polls `check` every 500 ms until it holds, failing after `within`.
+func waitUntil(within: Duration, what: String, _ check: @Sendable () async throws -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + within
+    while true {
+        if try await check() { return }
+        if clock.now >= deadline { throw BootstrapError("timed out after \(within.shortText) waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(500))
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// One service a member is to join, with the token issued for it. Holds a secret: never printed whole.
+public struct ServiceJoin: Codable, Sendable, Equatable, CustomStringConvertible {
+    public var service: ServiceKind
+    public var token: String
+    /// LXD only: member-specific keys of existing pools/networks (`member_config`).
+    public var lxdConfig: [LXDMemberConfig]
+    /// MicroCeph only: disks the member adds as OSDs after joining.
+    public var cephDisks: [DiskChoice]
+    /// MicroOVN only: the Geneve encapsulation address.
+    public var ovnEncapIP: String?
+
+    public init(service: ServiceKind, token: String, lxdConfig: [LXDMemberConfig] = [],
+                cephDisks: [DiskChoice] = [], ovnEncapIP: String? = nil) {
+        self.service = service; self.token = token; self.lxdConfig = lxdConfig
+        self.cephDisks = cephDisks; self.ovnEncapIP = ovnEncapIP
+    }
+
+    public var description: String { "\(service.rawValue) join (token hidden)" }
+}
+
+/// Makes one member join the services' clusters. The daemon's implementation calls the peer's
+/// `PUT /1.0/services` and relays the events the peer streams back; `LocalLXDJoiner` does it in-process.
+public protocol MemberAgent: Sendable {
+    func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws
+}
+
+/// Step ids the bootstrap uses, shared with agents so a peer's events land on the right step.
+public enum BootstrapStepID {
+    public static func join(_ member: String) -> String { "join.\(member)" }
+}
+
+/// Joins one member's LXD to the cluster through an `LXDClient` on that member (its unix socket, or its
+/// MicroCloud proxy). The cluster certificate is fetched over the network by an injected closure, because
+/// the core does no networking of its own; it must match the fingerprint in the token.
+public struct LocalLXDJoiner: MemberAgent {
+    /// Fetches the TLS certificate a server presents at `host:port`: its PEM and SHA-256 fingerprint (hex).
+    public typealias FetchCertificate = @Sendable (_ address: String) async throws -> (pem: String, fingerprint: String)
+
+    public let name: String
+    /// The member's own address (no port).
+    public let address: String
+    public let lxd: LXDClient
+    public let fetchCertificate: FetchCertificate
+    public let joinTimeout: Duration
+    public let readyTimeout: Duration
+
+    public init(name: String, address: String, lxd: LXDClient, joinTimeout: Duration = .seconds(300),
+                readyTimeout: Duration = .seconds(60), fetchCertificate: @escaping FetchCertificate) {
+        self.name = name; self.address = address; self.lxd = lxd; self.fetchCertificate = fetchCertificate
+        self.joinTimeout = joinTimeout; self.readyTimeout = readyTimeout
+    }
+
+    public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
+        func say(_ message: String) {
+            progress(ProgressEvent(stepID: BootstrapStepID.join(name), member: name, title: "Join \(name)",
+                                   kind: .progress(fraction: nil, message: message)))
+        }
+        if let other = services.first(where: { $0.service != .lxd }) {
+            throw BootstrapError("\(name): joining \(other.service.rawValue) needs the MicroCloud daemon on \(name); this in-process joiner only joins LXD")
+        }
+        guard let join = services.first else { return }
+        let token: LXDJoinToken
+        do { token = try LXDJoinToken.decode(join.token) } catch { throw BootstrapError("\(name): \(error)") }
+        guard token.serverName == name else {
+            throw BootstrapError("\(name): the LXD join token was issued for \"\(token.serverName)\", not for \"\(name)\"")
+        }
+        let server = try await lxd.server()
+        if server.clustered {
+            throw BootstrapError("LXD on \(name) is already part of a cluster; remove it from that cluster first")
+        }
+
+        say("Checking the cluster certificate")
+        let (clusterAddress, certificate) = try await clusterCertificate(for: token)
+        say("Joining the LXD cluster through \(clusterAddress)")
+        let own = hostPort(address, 8443)
+        try await lxd.joinCluster(serverName: name, serverAddress: own, clusterAddress: clusterAddress,
+                                  clusterCertificate: certificate, token: join.token, memberConfig: join.lxdConfig,
+                                  timeout: joinTimeout)
+        // Listen on the member's own address, not on every address ([::]): lab servers share ports across namespaces.
+        try await lxd.updateServerConfig(["core.https_address": own])
+        say("Waiting for LXD to be ready")
+        try await lxd.waitReady(timeout: readyTimeout)
+    }
+
+    /// The first member address from the token that presents the certificate the token names.
+    private func clusterCertificate(for token: LXDJoinToken) async throws -> (address: String, pem: String) {
+        func normal(_ fp: String) -> String { fp.lowercased().replacingOccurrences(of: ":", with: "") }
+        var problems: [String] = []
+        for address in token.addresses {
+            do {
+                let (pem, fingerprint) = try await fetchCertificate(address)
+                if normal(fingerprint) == normal(token.fingerprint) { return (address, pem) }
+                problems.append("\(address) presents certificate \(normal(fingerprint).prefix(12)), the token expects \(normal(token.fingerprint).prefix(12))")
+            } catch {
+                problems.append("\(address): \(error)")
+            }
+        }
+        let detail = problems.isEmpty ? "the token lists no addresses" : problems.joined(separator: "; ")
+        throw BootstrapError("\(name): unable to connect to any of the cluster members specified in the join token (\(detail))")
+    }
+}
