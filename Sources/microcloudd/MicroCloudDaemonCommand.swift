@@ -46,14 +46,20 @@ struct MicroCloudDaemonCommand: AsyncParsableCommand {
 func waitForTermination() async {
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
+    let holder = SignalSources()
     let stream = AsyncStream<Int32> { continuation in
-        let sources = [SIGTERM, SIGINT].map { sig -> DispatchSourceSignal in
+        holder.sources = [SIGTERM, SIGINT].map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { continuation.yield(sig) }
             source.resume()
             return source
         }
-        continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
     }
     for await _ in stream { break }
+    holder.sources.forEach { $0.cancel() }
+}
+
+/// Keeps the dispatch sources alive while we wait; touched only before and after the wait.
+final class SignalSources: @unchecked Sendable {
+    var sources: [DispatchSourceSignal] = []
 }
