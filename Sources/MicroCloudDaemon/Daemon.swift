@@ -6,8 +6,8 @@ import MicroCloudNet
 /// `microcloudd` as a library: identity, the peer API on :9443 (TLS), the control socket for the local CLI,
 /// the mDNS announcement, trust sessions and the join executor.
 public actor Daemon {
-    public let config: DaemonConfig
-    public let identity: Identity
+    public nonisolated let config: DaemonConfig
+    public nonisolated let identity: Identity
     let log: Logger
     let lxd: HTTPClient
 
