@@ -64,13 +64,15 @@ struct HTTPLXDTests {
     }
 }
 
-/// An LXD daemon with its own LXD_DIR under /tmp, shut down and removed by `stop()`.
+/// An LXD daemon with its own LXD_DIR, shut down and removed by `stop()`. The directory is fixed so a daemon left
+/// behind by a crashed test run is found and shut down by the next one.
 struct ThrowawayLXD {
-    let dir: String
+    static let dir = "/tmp/lxdtest-nethttp"
     let process: Process
+    var dir: String { Self.dir }
 
     static func start() throws -> ThrowawayLXD {
-        let dir = "/tmp/lxdtest-nethttp-\(UUID().uuidString.prefix(8).lowercased())"
+        cleanUp()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: HTTPLXDTests.lxd)
@@ -80,7 +82,7 @@ struct ThrowawayLXD {
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        let daemon = ThrowawayLXD(dir: dir, process: process)
+        let daemon = ThrowawayLXD(process: process)
         do {
             try run(HTTPLXDTests.lxd, ["waitready", "--timeout=60"], environment: ["LXD_DIR": dir])
         } catch {
@@ -91,9 +93,18 @@ struct ThrowawayLXD {
     }
 
     func stop() {
-        _ = try? run(HTTPLXDTests.lxd, ["shutdown", "--timeout=30"], environment: ["LXD_DIR": dir])
+        Self.cleanUp()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
+    }
+
+    /// Asks any daemon on the directory to shut down (it unmounts what it mounted there), then removes it.
+    private static func cleanUp() {
+        guard FileManager.default.fileExists(atPath: dir) else { return }
+        if FileManager.default.fileExists(atPath: dir + "/unix.socket") {
+            _ = try? run(HTTPLXDTests.lxd, ["shutdown", "--timeout=30"], environment: ["LXD_DIR": dir])
+        }
+        for mount in ["shmounts", "devlxd"] { _ = try? run("/bin/umount", [dir + "/" + mount]) }
         try? FileManager.default.removeItem(atPath: dir)
     }
 }

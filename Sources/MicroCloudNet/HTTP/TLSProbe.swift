@@ -11,6 +11,7 @@ public enum TLSProbe {
     public static func serverCertificate(host: String, port: Int, credentials: TLSCredentials?,
                                          timeout: Duration = .seconds(10)) async throws -> (pem: String, fingerprint: String) {
         let target = hostPort(host, port)
+        let deadline = NIODeadline.now() + timeout.timeAmount
         let context: NIOSSLContext
         do {
             context = try TLSContexts.client(credentials: credentials)
@@ -42,7 +43,7 @@ public enum TLSProbe {
         }
         defer { channel.close(promise: nil) }
 
-        let timer = channel.eventLoop.scheduleTask(in: timeout.timeAmount) {
+        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
             channel.pipeline.fireErrorCaught(ProbeTimeout())
         }
         defer { timer.cancel() }
