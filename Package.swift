@@ -17,9 +17,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        // No pkgConfig for ncursesw: its .pc adds -D_XOPEN_SOURCE, which SwiftPM rejects with a warning; the shim sets what it needs.
+        // No pkgConfig for ncursesw and avahi: their .pc files add -D flags, which SwiftPM rejects with a warning; the shim sets what it needs.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
-        .systemLibrary(name: "CAvahi", pkgConfig: "avahi-client", providers: [.apt(["libavahi-client-dev"])]),
+        .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "MicroCloudKit", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -29,6 +29,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MicroCloudDaemon", dependencies: [

@@ -141,7 +141,7 @@ extension BootstrapSteps {
             add(Step(id: "lxd.network.\(name)", title: "Create network \(name)", phase: BootstrapPhase.networks,
                      budget: budgets.network, dependsOn: allMembers.map { "lxd.network.\(name).pending.\($0.name)" },
                      run: { _ in
-                         try await lxd.createNetwork(name: name, type: "bridge", description: "Bridge network for instances",
+                         try await lxd.createNetwork(name: name, type: "bridge", description: bridge.description,
                                                      config: try Self.bridgeConfig(bridge))
                      }))
         }
@@ -150,12 +150,12 @@ extension BootstrapSteps {
     /// Explicit addresses only: LXD's `auto` probes the network for a free subnet, which must never
     /// happen outside a test namespace. NAT stays on (LXD's usual default for a bridge with an address).
     static func bridgeConfig(_ bridge: BridgePlan) throws -> [String: String] {
-        for (family, value) in [("ipv4", bridge.ipv4), ("ipv6", bridge.ipv6)] where value?.lowercased() == "auto" {
+        for (family, value) in [("ipv4", bridge.ipv4), ("ipv6", bridge.ipv6)] where value.lowercased() == "auto" {
             throw BootstrapError("plan: bridge \(bridge.name) \(family) must be an explicit address such as \(family == "ipv4" ? "10.78.0.1/24" : "fd42::1/64") or none, not auto")
         }
-        var config = ["ipv4.address": bridge.ipv4 ?? "none", "ipv6.address": bridge.ipv6 ?? "none"]
-        if let v4 = bridge.ipv4, v4 != "none" { config["ipv4.nat"] = "true" }
-        if let v6 = bridge.ipv6, v6 != "none" { config["ipv6.nat"] = "true" }
+        var config = ["ipv4.address": bridge.ipv4, "ipv6.address": bridge.ipv6]
+        if bridge.ipv4 != "none" { config["ipv4.nat"] = "true" }
+        if bridge.ipv6 != "none" { config["ipv6.nat"] = "true" }
         return config
     }
 

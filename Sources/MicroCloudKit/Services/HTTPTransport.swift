@@ -22,6 +22,10 @@ public struct HTTPRequest: Sendable, Equatable {
                            body: Array(try encoder.encode(value)))
     }
 
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(body))
+    }
+
     /// The path without its query string.
     public var route: String { String(path.split(separator: "?", maxSplits: 1).first ?? "") }
 

@@ -1,0 +1,70 @@
+import Foundation
+import MicroCloudKit
+import MicroCloudNet
+
+/// The local CLI's view of its daemon, over the control socket.
+public struct ControlClient: Sendable {
+    public let transport: any HTTPTransport
+    public let stateDir: String
+
+    public init(stateDir: String) {
+        self.stateDir = stateDir
+        self.transport = HTTPClient.unix(path: stateDir + "/control.socket", timeout: .seconds(60))
+    }
+
+    public func info() async throws -> ServerInfo {
+        try await call(HTTPRequest(method: "GET", path: "/1.0"), as: ServerInfo.self)
+    }
+
+    public func openSession(_ open: SessionOpen) async throws -> SessionOpened {
+        try await call(try .json("POST", "/1.0/session", open), as: SessionOpened.self)
+    }
+
+    public func events(after: Int, wait: Int = 5) async throws -> EventBatch<SessionEvent> {
+        try await call(HTTPRequest(method: "GET", path: "/1.0/session/events?after=\(after)&wait=\(wait)"), as: EventBatch<SessionEvent>.self)
+    }
+
+    public func confirm(_ fingerprints: [String]) async throws {
+        _ = try await call(try .json("POST", "/1.0/session/confirm", SessionConfirm(fingerprints: fingerprints)), as: [String: Bool].self)
+    }
+
+    public func abort(reason: String) async throws {
+        _ = try await call(try .json("DELETE", "/1.0/session", SessionStop(reason: reason)), as: [String: Bool].self)
+    }
+
+    public func members() async throws -> [MemberRecord] {
+        try await call(HTTPRequest(method: "GET", path: "/1.0/members"), as: [MemberRecord].self)
+    }
+
+    public func recordMembers(_ members: [MemberRecord]) async throws {
+        _ = try await call(try .json("PUT", "/1.0/members", members), as: [MemberRecord].self)
+    }
+
+    /// This server's identity, for mTLS to peers (the CLI runs as root beside its daemon).
+    public func identity() throws -> Identity {
+        try Identity.load(directory: stateDir)
+    }
+
+    func call<T: Decodable>(_ request: HTTPRequest, as: T.Type) async throws -> T {
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            throw DaemonError("Cannot reach microcloudd at \(stateDir)/control.socket (\(error)); is the daemon running?")
+        }
+        guard (200..<300).contains(response.status) else { throw DaemonError(errorText(response)) }
+        return try response.decode(T.self)
+    }
+}
+
+extension Identity {
+    /// The daemon's existing identity (never creates one: that is the daemon's job on its first start).
+    public static func load(directory: String) throws -> Identity {
+        let fm = FileManager.default
+        guard let cert = fm.contents(atPath: directory + "/" + certificateFile),
+              let key = fm.contents(atPath: directory + "/" + keyFile) else {
+            throw DaemonError("No identity in \(directory) (is microcloudd running with --state-dir \(directory), and are you root?)")
+        }
+        return try Identity(certificatePEM: String(decoding: cert, as: UTF8.self), privateKeyPEM: String(decoding: key, as: UTF8.self))
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import MicroCloudKit
+import MicroCloudNet
+
+/// `microcloudd` as a library: identity, the peer API on :9443 (TLS), the control socket for the local CLI,
+/// the mDNS announcement, trust sessions and the join executor.
+public actor Daemon {
+    public nonisolated let config: DaemonConfig
+    public nonisolated let identity: Identity
+    let log: Logger
+    let lxd: HTTPClient
+
+    var members: [MemberRecord]
+    var session: TrustSession?
+    var joinLog = EventLog<ProgressEvent>()
+    var joinResult: String?
+    var joinTask: Task<Void, Never>?
+    var lookupTask: Task<Void, Never>?
+    var address: String
+    var interface: String?
+
+    private var tlsServer: HTTPServer?
+    private var controlServer: HTTPServer?
+    private var publisher: AvahiPublisher?
+    private var watchTask: Task<Void, Never>?
+
+    public init(config: DaemonConfig, logger: Logger) throws {
+        self.config = config
+        self.log = logger
+        let address = try Self.resolveAddress(config)
+        self.address = address
+        self.interface = config.interface ?? HostInterfaces.owning(address: address)?.name
+        try FileManager.default.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        self.identity = try Identity.loadOrCreate(directory: config.stateDir, name: config.name, addresses: [address])
+        self.members = MemberStore(path: config.membersFile).load()
+        self.lxd = HTTPClient.unix(path: config.lxdSocket)
+    }
+
+    static func resolveAddress(_ config: DaemonConfig) throws -> String {
+        if let a = config.address { return a }
+        let candidates = HostInterfaces.list().filter { config.interface == nil || $0.name == config.interface }
+        for iface in candidates where iface.isUp {
+            if let first = iface.addresses.first, let ip = first.split(separator: "/").first { return String(ip) }
+        }
+        throw DaemonError("No global address found\(config.interface.map { " on \($0)" } ?? ""); pass --address")
+    }
+
+    // MARK: lifecycle
+
+    public func start() async throws {
+        let handler: HTTPHandler = { [self] request, context in await self.handle(request, context) }
+        tlsServer = try await HTTPServer.tls(host: address, port: config.port, credentials: identity.credentials, handler: handler)
+        controlServer = try await HTTPServer.unix(path: config.controlSocket, handler: handler)
+        log.info("listening", metadata: ["address": "\(address):\(config.port)", "control": "\(config.controlSocket)",
+                                         "fingerprint": "\(identity.shortFingerprint)"])
+        if config.announce { announce() }
+        watchTask = Task { [weak self] in await self?.watchHost() }
+    }
+
+    public func stop() async {
+        watchTask?.cancel()
+        lookupTask?.cancel()
+        if let s = session { await s.end("The daemon is stopping") }
+        publisher?.withdraw()
+        publisher = nil
+        await tlsServer?.shutdown()
+        await controlServer?.shutdown()
+        log.info("stopped")
+    }
+
+    public var boundPort: Int? { tlsServer?.port }
+
+    // MARK: announcement
+
+    /// What this server is doing, as others see it in the discovery table.
+    func stateWord() async -> String {
+        if !members.isEmpty { return "initialized" }
+        if let s = session, await s.isActive { return s.role == .initiator ? "session" : "joining" }
+        return "ready"
+    }
+
+    func announcement() async -> ServiceAnnouncement {
+        ServiceAnnouncement(name: config.name, address: address, port: boundPort ?? config.port,
+                            shortFingerprint: identity.shortFingerprint, version: config.version, state: await stateWord())
+    }
+
+    private func announce() {
+        let log = self.log
+        Task {
+            do {
+                let pub = try AvahiPublisher(log: { message in log.notice("\(message)") })
+                try pub.publish(await self.announcement(), interface: self.interface)
+                self.setPublisher(pub)
+            } catch {
+                log.error("mDNS announcement failed: \(error)")
+            }
+        }
+    }
+
+    private func setPublisher(_ p: AvahiPublisher) { publisher = p }
+
+    func refreshAnnouncement() async {
+        guard let publisher else { return }
+        do { try publisher.update(await announcement()) } catch { log.warning("mDNS update failed: \(error)") }
+    }
+
+    /// Follows address changes (when not pinned by --address) and session expiry.
+    private func watchHost() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            if let s = session, await s.expireIfDue() {
+                log.notice("trust session timed out")
+                if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session timed out") }
+                await refreshAnnouncement()
+            }
+            if config.address == nil, let now = try? Self.resolveAddress(config), now != address {
+                log.notice("address changed", metadata: ["from": "\(address)", "to": "\(now)"])
+                address = now
+                interface = HostInterfaces.owning(address: now)?.name
+                await refreshAnnouncement()
+            }
+        }
+    }
+
+    // MARK: information
+
+    func services() async -> [String: String] {
+        var out: [String: String] = [:]
+        if let info = try? await lxd.send(HTTPRequest(method: "GET", path: "/1.0")),
+           info.status == 200,
+           let env = try? JSONDecoder().decode(LXDServerEnvelope.self, from: Data(info.body)) {
+            out[ServiceKind.lxd.rawValue] = env.metadata.environment.server_version
+        }
+        out[ServiceKind.microcloud.rawValue] = config.version
+        return out
+    }
+
+    func serverInfo() async -> ServerInfo {
+        ServerInfo(name: config.name, address: address, version: config.version, fingerprint: identity.fingerprint,
+                   services: await services(), state: await stateWord())
+    }
+
+    /// Whether a TLS caller is one of ours: a member of the cloud, or trusted by the running session.
+    func isTrusted(_ context: RequestContext) async -> Bool {
+        if context.isLocal { return true }
+        guard let fp = context.peerFingerprint else { return false }
+        if members.contains(where: { $0.fingerprint == fp }) { return true }
+        if let s = session, await s.isActive, await s.trusted.contains(fp) { return true }
+        return false
+    }
+
+    func recordMembers(_ list: [MemberRecord]) throws {
+        members = list
+        try MemberStore(path: config.membersFile).save(list)
+    }
+}
+
+public struct DaemonError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+struct LXDServerEnvelope: Decodable {
+    struct Metadata: Decodable {
+        struct Environment: Decodable { var server_version: String }
+        var environment: Environment
+    }
+    var metadata: Metadata
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Everything `microcloudd` is told at start. Production defaults; the lab overrides paths, name and disks.
+public struct DaemonConfig: Sendable {
+    public var stateDir: String = "/var/lib/microcloud"
+    /// Member name; defaults to the host name.
+    public var name: String
+    /// Address to listen on and announce; defaults to the first global address of `interface` (or of any interface).
+    public var address: String?
+    /// Interface to announce on; defaults to the one owning `address`.
+    public var interface: String?
+    public var port: Int = 9443
+    public var lxdSocket: String = "/var/lib/lxd/unix.socket"
+    /// When set, inventory reports only these disks: on a shared kernel (the lab) every server sees every loop device.
+    public var onlyDisks: [String] = []
+    /// Announce over mDNS (off only for tests without Avahi).
+    public var announce: Bool = true
+    public var version: String = MicroCloudVersion.current
+
+    public init(name: String) { self.name = name }
+
+    public var controlSocket: String { stateDir + "/control.socket" }
+    public var membersFile: String { stateDir + "/members.json" }
+}
+
+public enum MicroCloudVersion {
+    public static let current = "0.1.0"
+}

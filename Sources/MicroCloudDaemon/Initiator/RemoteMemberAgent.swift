@@ -1,0 +1,41 @@
+import Foundation
+import MicroCloudKit
+import MicroCloudNet
+
+/// Joins a peer by handing its daemon the tokens (`PUT /1.0/services`) and relaying the progress it reports.
+public struct RemoteMemberAgent: MemberAgent {
+    public let member: MemberRecord
+    public let daemon: any HTTPTransport
+    public let members: [MemberRecord]
+
+    public init(member: MemberRecord, daemon: any HTTPTransport, members: [MemberRecord]) {
+        self.member = member
+        self.daemon = daemon
+        self.members = members
+    }
+
+    public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
+        let put = try await daemon.send(.json("PUT", "/1.0/services", ServicesPut(services: services, members: members)))
+        guard put.status == 202 || put.status == 200 else {
+            throw BootstrapError("\(member.name) refused the join: \(errorText(put))")
+        }
+        var cursor = 0
+        while true {
+            try Task.checkCancellation()
+            let r: HTTPResponse
+            do {
+                r = try await daemon.send(HTTPRequest(method: "GET", path: "/1.0/services/progress?after=\(cursor)&wait=10"))
+            } catch {
+                throw BootstrapError("Lost contact with \(member.name) while it joined: \(error)")
+            }
+            guard r.status == 200 else { throw BootstrapError("\(member.name): \(errorText(r))") }
+            let batch = try r.decode(ServicesProgress.self)
+            batch.events.forEach(progress)
+            cursor = batch.next
+            if let result = batch.result {
+                if result.isEmpty { return }
+                throw BootstrapError(result)
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import MicroCloudKit
+import MicroCloudNet
+
+/// Gathers this server's inventory from its own LXD (resources, networks and their state, server facts).
+struct InventoryCollector {
+    let lxd: any HTTPTransport
+    let onlyDisks: [String]
+
+    func collect(name: String, address: String, fingerprint: String, version: String,
+                 services: [String: String]) async throws -> Inventory {
+        let server: LXDServerInfo = try await get("/1.0")
+        let resources: LXDResources = try await get("/1.0/resources")
+        let pools: [String] = try await get("/1.0/storage-pools")
+        let networks: [LXDNetwork] = try await get("/1.0/networks?recursion=1")
+        var interfaces: [NetworkInterface] = []
+        for network in networks {
+            let state: LXDNetworkState? = try? await get("/1.0/networks/\(network.name)/state")
+            if let state { interfaces.append(NetworkInterface(network: network, state: state)) }
+        }
+        var kinds: [ServiceKind: String] = [:]
+        for (key, value) in services { if let k = ServiceKind(rawValue: key) { kinds[k] = value } }
+        return Inventory(name: name, address: address, fingerprint: fingerprint, version: version,
+                         disks: ownDisks(resources.disks), interfaces: interfaces, services: kinds,
+                         lxd: LXDFacts(server: server, storagePools: pools.map { lastComponent($0) },
+                                       networks: networks.map(\.name)))
+    }
+
+    /// With `--only-disk`, just those disks: LXD's own entry when it lists the device, else one read from sysfs
+    /// (LXD skips loop devices, which is what the lab's disks are).
+    func ownDisks(_ all: [Disk]) -> [Disk] {
+        guard !onlyDisks.isEmpty else { return all }
+        return onlyDisks.compactMap { path in
+            all.first { $0.isNamed(path) } ?? SysfsDisk.read(path)
+        }
+    }
+
+    private func get<T: Decodable>(_ path: String) async throws -> T {
+        let r = try await lxd.send(HTTPRequest(method: "GET", path: path))
+        guard r.status == 200 else { throw DaemonError("LXD \(path): \(errorText(r))") }
+        return try r.decode(LXDEnvelope<T>.self).metadata
+    }
+}
+
+private struct LXDEnvelope<T: Decodable>: Decodable { var metadata: T }
+
+private func lastComponent(_ url: String) -> String {
+    String(url.split(separator: "/").last ?? Substring(url))
+}
+
+/// A block device described from /sys/class/block, for devices LXD does not report.
+enum SysfsDisk {
+    static func read(_ path: String) -> Disk? {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let id = URL(fileURLWithPath: resolved).lastPathComponent
+        let sys = "/sys/class/block/\(id)"
+        guard FileManager.default.fileExists(atPath: sys) else { return nil }
+        func value(_ file: String) -> String {
+            (try? String(contentsOfFile: "\(sys)/\(file)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        }
+        let sectors = UInt64(value("size")) ?? 0
+        let partitions = ((try? FileManager.default.contentsOfDirectory(atPath: sys)) ?? []).filter { $0.hasPrefix(id) }.count
+        let backing = value("loop/backing_file")
+        let byID = path.hasPrefix("/dev/disk/by-id/") ? String(path.dropFirst("/dev/disk/by-id/".count)) : ""
+        return Disk(id: id, device: value("dev"), model: backing.isEmpty ? "Block device" : "Loop disk",
+                    type: id.hasPrefix("loop") ? "loop" : "scsi", size: sectors * 512,
+                    serial: backing.isEmpty ? "" : URL(fileURLWithPath: backing).lastPathComponent,
+                    deviceID: byID, readOnly: value("ro") == "1", removable: value("removable") == "1",
+                    partitionCount: partitions)
+    }
+}
+
+extension Daemon {
+    func inventoryResponse() async throws -> HTTPResponse {
+        let collector = InventoryCollector(lxd: lxd, onlyDisks: config.onlyDisks)
+        let inventory = try await collector.collect(name: config.name, address: address, fingerprint: identity.fingerprint,
+                                                    version: config.version, services: await services())
+        return .json(inventory)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import MicroCloudKit
+import MicroCloudNet
+
+extension Daemon {
+    /// Joiner: find the initiator (given address, or mDNS: a server announcing an open session), prove the
+    /// passphrase to it, and wait for its confirmation (which arrives as a request on our peer API).
+    func findInitiatorAndJoin(_ s: TrustSession, lookupTimeout: Duration) async {
+        do {
+            let target: String
+            if let given = s.initiatorAddress {
+                target = given
+            } else {
+                target = try await lookupInitiator(name: s.initiatorName, timeout: lookupTimeout)
+            }
+            let probe = try await TLSProbe.serverCertificate(host: target, port: config.port, credentials: identity.credentials)
+            let intent = JoinIntent(name: config.name, address: address, version: config.version,
+                                    certificate: identity.certificatePEM, services: await services())
+            let body = Array(try JSONEncoder().encode(intent))
+            let header = try JoinSignature.sign(body: body, passphrase: s.passphrase)
+            let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,
+                                        pin: .fingerprint(probe.fingerprint), timeout: .seconds(30))
+            let response = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
+                                                             headers: ["Authorization": header, "Content-Type": "application/json"],
+                                                             body: body))
+            guard response.status == 200 else {
+                let why = errorText(response)
+                await s.note(SessionEvent(kind: .rejected, address: target, fingerprint: probe.fingerprint,
+                                          message: "Failed to send our intent to join \"\(target)\": \(why)"))
+                await s.end("Failed to find an eligible system: \(why)")
+                await refreshAnnouncement()
+                return
+            }
+            let info = try response.decode(ServerInfo.self)
+            if let wanted = s.initiatorName, wanted != info.name {
+                await s.end("Found \"\(info.name)\" at \(target), but the initiator should be \"\(wanted)\"")
+                return
+            }
+            await s.setInitiator(MemberRecord(name: info.name, address: target, fingerprint: probe.fingerprint))
+            log.notice("found the initiator", metadata: ["name": "\(info.name)", "address": "\(target)"])
+        } catch is CancellationError {
+            return
+        } catch {
+            await s.end("Failed to find an eligible system: \(error)")
+            await refreshAnnouncement()
+        }
+    }
+
+    /// The first server that announces an open initiator session on our interface (and has the wanted name).
+    private func lookupInitiator(name: String?, timeout: Duration) async throws -> String {
+        let stream = try Discovery.browse(interface: interface)
+        let found = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                for await event in stream {
+                    switch event {
+                    case .appeared(let a), .updated(let a):
+                        if a.state == "session", name == nil || a.name == name { return a.address }
+                    case .gone: continue
+                    }
+                }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let found else {
+            throw DaemonError("no initiator with an open session was found within \(timeout.components.seconds)s" +
+                              (name.map { " (looking for \"\($0)\")" } ?? "") + "; check the initiator runs `microcloud init`, or pass --initiator-address")
+        }
+        return found
+    }
+}
+
+/// The passphrase wordlist that ships beside the binaries (assets/wordlist).
+public enum Wordlist {
+    private static let cache = LockedValue<[String]?>(nil)
+
+    public static func shared() throws -> [String] {
+        if let words = cache.get() { return words }
+        guard let path = locate() else {
+            throw DaemonError("Passphrase wordlist not found; set MICROCLOUD_WORDLIST or install assets/wordlist")
+        }
+        let words = try Passphrase.loadWordlist(path)
+        cache.set(words)
+        return words
+    }
+
+    /// $MICROCLOUD_WORDLIST, then <prefix>/share/microcloud/wordlist, then assets/wordlist above the executable.
+    public static func locate() -> String? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["MICROCLOUD_WORDLIST"], fm.fileExists(atPath: env) { return env }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        let share = dir.deletingLastPathComponent().appendingPathComponent("share/microcloud/wordlist").path
+        if fm.fileExists(atPath: share) { return share }
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("assets/wordlist").path
+            if fm.fileExists(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        for fixed in ["/usr/share/microcloud/wordlist", fm.currentDirectoryPath + "/assets/wordlist"] where fm.fileExists(atPath: fixed) {
+            return fixed
+        }
+        return nil
+    }
+}
+
+/// A tiny lock-protected box for process-wide caches.
+final class LockedValue<T: Sendable>: @unchecked Sendable {
+    private var value: T
+    private let lock = NSLock()
+    init(_ v: T) { value = v }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+}

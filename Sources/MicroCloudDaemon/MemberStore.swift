@@ -1,0 +1,22 @@
+import Foundation
+
+/// The MicroCloud membership this daemon belongs to, kept in the state dir so trust survives restarts.
+public struct MemberStore: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func load() -> [MemberRecord] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        return (try? JSONDecoder().decode([MemberRecord].self, from: data)) ?? []
+    }
+
+    public func save(_ members: [MemberRecord]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let tmp = path + ".tmp"
+        try encoder.encode(members).write(to: URL(fileURLWithPath: tmp))
+        chmod(tmp, 0o600)
+        _ = rename(tmp, path)
+    }
+}

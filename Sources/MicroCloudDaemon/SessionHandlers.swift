@@ -1,0 +1,168 @@
+import Foundation
+import MicroCloudKit
+import MicroCloudNet
+
+/// The trust session endpoints: open/abort/confirm on the control socket, join intents and stops from peers.
+extension Daemon {
+    static let maxSessionSeconds = 3600
+
+    func openSession(_ open: SessionOpen) async throws -> HTTPResponse {
+        if let s = session, await s.isActive { return .error(409, "There already is an active session") }
+        guard members.isEmpty else { return .error(409, "This server is already part of a MicroCloud") }
+        guard open.timeout_seconds > 0, open.timeout_seconds <= Self.maxSessionSeconds else {
+            return .error(400, "timeout_seconds must be between 1 and \(Self.maxSessionSeconds)")
+        }
+        let passphrase: String
+        switch open.role {
+        case .initiator:
+            if let given = open.passphrase, !given.isEmpty {
+                passphrase = given
+            } else {
+                passphrase = Passphrase.generate(from: try Wordlist.shared())
+            }
+        case .joiner:
+            guard let given = open.passphrase, !given.isEmpty else { return .error(400, "A joiner session needs the passphrase") }
+            passphrase = given
+        }
+        let s = TrustSession(role: open.role, passphrase: passphrase, timeout: .seconds(open.timeout_seconds),
+                             initiatorAddress: open.initiator_address, initiatorName: open.initiator_name)
+        session = s
+        joinLog = EventLog()
+        joinResult = nil
+        log.notice("trust session opened", metadata: ["role": "\(open.role.rawValue)", "timeout": "\(open.timeout_seconds)s"])
+        await refreshAnnouncement()
+        if open.role == .joiner {
+            let lookup = Duration.seconds(open.lookup_timeout_seconds ?? 60)
+            lookupTask = Task { await self.findInitiatorAndJoin(s, lookupTimeout: lookup) }
+        }
+        return .json(SessionOpened(passphrase: open.role == .initiator ? passphrase : nil,
+                                   fingerprint: identity.fingerprint, expires_at: s.expiresAt))
+    }
+
+    func sessionEvents(_ request: HTTPRequest) async -> HTTPResponse {
+        guard let s = session else { return .error(404, "No session") }
+        let p = pollParameters(request)
+        let batch = await s.events.wait(after: p.after, timeout: p.wait)
+        return .json(EventBatch(events: batch.events, next: batch.next))
+    }
+
+    func abortSession(_ stop: SessionStop) async -> HTTPResponse {
+        guard let s = session else { return .error(404, "No session") }
+        if s.role == .initiator { await stopJoiners(of: s, reason: stop.reason) }
+        await s.end(stop.reason)
+        lookupTask?.cancel()
+        log.notice("trust session ended", metadata: ["reason": "\(stop.reason)"])
+        await refreshAnnouncement()
+        return .json(["ended": true])
+    }
+
+    /// Tells every joiner that reached us to give up; their `microcloud join` ends with the reason.
+    func stopJoiners(of s: TrustSession, reason: String) async {
+        let body = SessionStop(reason: reason)
+        let credentials = identity.credentials
+        await withTaskGroup(of: Void.self) { group in
+            for (fp, intent) in await s.intents {
+                group.addTask { [log] in
+                    let client = HTTPClient.tls(host: intent.address, port: self.config.port, credentials: credentials,
+                                                pin: .fingerprint(fp), timeout: .seconds(5))
+                    do {
+                        _ = try await client.send(.json("PUT", "/1.0/session/stop", body))
+                    } catch {
+                        log.warning("could not stop the session of \(intent.name): \(error)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Initiator: the operator selected these joiners. Each gets our own signed intent (pinned to its certificate).
+    func confirm(_ c: SessionConfirm) async throws -> HTTPResponse {
+        guard let s = session, s.role == .initiator, await s.isActive else { return .error(400, "No active initiator session") }
+        var failures: [String: String] = [:]
+        let mine = JoinIntent(name: config.name, address: address, version: config.version,
+                              certificate: identity.certificatePEM, services: await services())
+        let body = Array(try JSONEncoder().encode(mine))
+        let header = try JoinSignature.sign(body: body, passphrase: s.passphrase)
+        for fp in c.fingerprints {
+            guard let intent = await s.intent(for: fp) else { failures[fp] = "No join intent from this fingerprint"; continue }
+            await s.trust(fp)
+            let client = HTTPClient.tls(host: intent.address, port: config.port, credentials: identity.credentials,
+                                        pin: .fingerprint(fp), timeout: .seconds(20))
+            do {
+                let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
+                                                          headers: ["Authorization": header, "Content-Type": "application/json"], body: body))
+                if r.status != 200 { failures[intent.name] = errorText(r) }
+            } catch {
+                failures[intent.name] = "\(error)"
+            }
+        }
+        if !failures.isEmpty {
+            return .error(502, "Failed to confirm join intents: " + failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))
+        }
+        return .json(["accepted": true])
+    }
+
+    /// `POST /1.0/session/join`: a joiner's intent (on the initiator) or the initiator's confirmation (on a joiner).
+    func receiveIntent(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
+        try? await Task.sleep(for: .milliseconds(100))   // every attempt costs time: slows guessing
+        guard let s = session, await s.isActive else { return .error(400, "No active session") }
+        guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value else {
+            return .error(401, "Missing Authorization header (\(JoinSignature.scheme) salt:mac)")
+        }
+        switch JoinSignature.verify(header: header, body: request.body, passphrase: s.passphrase) {
+        case .valid: break
+        case .mismatch:
+            try? await Task.sleep(for: TrustSession.failureDelay)
+            let locked = await s.recordFailure()
+            if locked {
+                log.warning("trust session locked after repeated wrong passphrases")
+                if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session was locked after too many wrong passphrases") }
+                await refreshAnnouncement()
+            }
+            return .error(403, "Wrong passphrase")
+        default:
+            return .error(400, "Malformed Authorization header; expected \(JoinSignature.scheme) <salt>:<mac>")
+        }
+        guard let intent = try? request.decode(JoinIntent.self) else { return .error(400, "Malformed join intent") }
+        guard let certFP = try? Identity.fingerprint(ofPEM: intent.certificate), certFP == context.peerFingerprint else {
+            return .error(400, "The intent's certificate is not the TLS client certificate")
+        }
+        switch s.role {
+        case .initiator:
+            let mine = await services()
+            for (service, version) in mine where service != ServiceKind.microcloud.rawValue {
+                guard let theirs = intent.services[service] else {
+                    return .error(400, "Rejecting peer \"\(intent.name)\" due to missing services (\(service))")
+                }
+                if theirs != version {
+                    return .error(400, "Rejecting peer \"\(intent.name)\" due to invalid \(service) version. (Want: \"\(version)\", Detected: \"\(theirs)\")")
+                }
+            }
+            if let problem = await s.addIntent(intent, fingerprint: certFP) { return .error(409, problem) }
+            log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
+            return .json(await serverInfo())
+        case .joiner:
+            guard let found = await s.initiator, found.fingerprint == certFP else {
+                return .error(403, "Confirmation from a server we did not ask to join")
+            }
+            await s.confirm(by: certFP)
+            log.notice("confirmed by the initiator", metadata: ["name": "\(intent.name)"])
+            return .json(await serverInfo())
+        }
+    }
+
+    func peerStop(_ stop: SessionStop) async throws -> HTTPResponse {
+        guard let s = session else { return .error(404, "No session") }
+        await s.end(stop.reason)
+        lookupTask?.cancel()
+        log.notice("session stopped by the initiator", metadata: ["reason": "\(stop.reason)"])
+        await refreshAnnouncement()
+        return .json(["ended": true])
+    }
+}
+
+func errorText(_ r: HTTPResponse) -> String {
+    struct E: Decodable { var error: String? }
+    if let e = try? r.decode(E.self), let m = e.error, !m.isEmpty { return m }
+    return "HTTP \(r.status)"
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MicroCloudKit
+
+/// One trust session on one daemon: who may join, what has been proven, and when it ends.
+/// The passphrase lives only here (memory), never in a log or a file.
+public actor TrustSession {
+    public let role: SessionRole
+    public let passphrase: String
+    public let expiresAt: Date
+    public let events = EventLog<SessionEvent>()
+
+    /// Failed passphrase proofs before the session locks. Each failure is also answered slowly (see `failureDelay`).
+    public static let maxFailures = 10
+    public static let failureDelay: Duration = .milliseconds(500)
+
+    public private(set) var failures = 0
+    public private(set) var endReason: String?
+    /// Initiator: intents received, by fingerprint, in arrival order.
+    public private(set) var intents: [(fingerprint: String, intent: JoinIntent)] = []
+    /// Fingerprints trusted for the length of the session (initiator: selected joiners; joiner: the initiator).
+    public private(set) var trusted: Set<String> = []
+    /// Joiner: the initiator we found and proved ourselves to (trusted for `stop` even before confirmation).
+    public private(set) var initiator: MemberRecord?
+    /// Joiner criteria (preseed / --initiator-address).
+    public let initiatorAddress: String?
+    public let initiatorName: String?
+
+    public init(role: SessionRole, passphrase: String, timeout: Duration,
+                initiatorAddress: String? = nil, initiatorName: String? = nil) {
+        self.role = role
+        self.passphrase = passphrase
+        self.expiresAt = Date().addingTimeInterval(TimeInterval(timeout.components.seconds))
+        self.initiatorAddress = initiatorAddress
+        self.initiatorName = initiatorName
+    }
+
+    public var isActive: Bool { endReason == nil && Date() < expiresAt }
+
+    public func recordFailure() async -> Bool {
+        failures += 1
+        await events.append(SessionEvent(kind: .failedAttempt, message: "wrong passphrase (attempt \(failures) of \(Self.maxFailures))"))
+        if failures >= Self.maxFailures {
+            await end("Session locked after \(failures) failed passphrase attempts; start a new one")
+            return true
+        }
+        return false
+    }
+
+    /// Initiator: a proven intent. Duplicate fingerprints are refused so one server can't appear twice.
+    public func addIntent(_ intent: JoinIntent, fingerprint: String) async -> String? {
+        if intents.contains(where: { $0.fingerprint == fingerprint }) { return "Fingerprint already exists" }
+        if intents.contains(where: { $0.intent.name == intent.name }) { return "A server named \"\(intent.name)\" already asked to join" }
+        intents.append((fingerprint, intent))
+        await events.append(SessionEvent(kind: .intent, name: intent.name, address: intent.address, fingerprint: fingerprint))
+        return nil
+    }
+
+    public func intent(for fingerprint: String) -> JoinIntent? {
+        intents.first { $0.fingerprint == fingerprint }?.intent
+    }
+
+    public func trust(_ fingerprint: String) { trusted.insert(fingerprint) }
+
+    public func setInitiator(_ record: MemberRecord) async {
+        initiator = record
+        await events.append(SessionEvent(kind: .initiatorFound, name: record.name, address: record.address, fingerprint: record.fingerprint))
+    }
+
+    public func confirm(by fingerprint: String) async {
+        trusted.insert(fingerprint)
+        await events.append(SessionEvent(kind: .confirmed, name: initiator?.name, address: initiator?.address, fingerprint: fingerprint))
+    }
+
+    public func note(_ event: SessionEvent) async { await events.append(event) }
+
+    /// Ends the session once; later calls keep the first reason.
+    public func end(_ reason: String) async {
+        guard endReason == nil else { return }
+        endReason = reason
+        await events.append(SessionEvent(kind: .ended, message: reason))
+        await events.close()
+    }
+
+    /// Ends a session that ran out of time; returns true when it did.
+    public func expireIfDue() async -> Bool {
+        guard endReason == nil, Date() >= expiresAt else { return false }
+        await end("The trust session timed out")
+        return true
+    }
+}

@@ -1,0 +1,18 @@
+/// The services a MicroCloud is made of. Ordered as they bootstrap: MicroCloud first, LXD always, then the optional
+/// storage and network services.
+public enum ServiceKind: String, Codable, Sendable, CaseIterable, Comparable, CodingKeyRepresentable {
+    case microcloud = "MicroCloud"
+    case lxd = "LXD"
+    case microceph = "MicroCeph"
+    case microovn = "MicroOVN"
+
+    /// MicroCeph and MicroOVN may be missing on a server; the cloud is then planned without them.
+    public var isOptional: Bool { self == .microceph || self == .microovn }
+
+    /// Lower-case name used in proxy paths (`/1.0/services/lxd/...`).
+    public var pathName: String { rawValue.lowercased() }
+
+    public static func < (lhs: ServiceKind, rhs: ServiceKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

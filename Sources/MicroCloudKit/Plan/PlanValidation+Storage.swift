@@ -1,0 +1,149 @@
+// Storage rules of ClusterPlan.validate: the `local` pool (one disk per member, a driver every member offers) and
+// Ceph (available disks, no disk used twice, HA warning, Ceph networks present on every member).
+
+extension ClusterPlan {
+    func validateLocalStorage(_ inventories: [String: Inventory]) -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        guard let pool = localPool else {
+            for m in members where m.localDisk != nil {
+                issues.append(.error(memberField(m.name, "storage.local"), member: m.name,
+                                     "A local disk is chosen on \"\(m.name)\" but the plan has no local storage "
+                                     + "pool. Remove the disk or plan local storage."))
+            }
+            return issues
+        }
+        for m in members {
+            let field = memberField(m.name, "storage.local")
+            guard let inv = inventories[m.name] else { continue }
+            if !inv.lxd.storageDrivers.contains(pool.driver) {
+                let offered = inv.lxd.storageDrivers.sorted().joined(separator: ", ")
+                issues.append(.error(field, member: m.name,
+                                     "LXD on \"\(m.name)\" does not offer the \(pool.driver) storage driver (it "
+                                     + "offers: \(offered.isEmpty ? "none" : offered)). Choose a driver every "
+                                     + "member offers."))
+            }
+            if inv.lxd.storagePools.contains(pool.name) {
+                issues.append(.error(field, member: m.name,
+                                     "Storage pool \"\(pool.name)\" already exists in LXD on \"\(m.name)\". "
+                                     + "Delete it there or skip local storage."))
+            }
+            if pool.needsDisk {
+                guard let choice = m.localDisk else {
+                    issues.append(.error(field, member: m.name,
+                                         "No local disk chosen for \"\(m.name)\". Select exactly one disk on every "
+                                         + "member for local storage, or skip local storage."))
+                    continue
+                }
+                if let problem = diskProblem(choice.path, on: inv, field: field) { issues.append(problem) }
+            } else if let choice = m.localDisk {
+                issues.append(.error(field, member: m.name,
+                                     "The dir driver keeps local storage in a directory and uses no disk, but "
+                                     + "\(choice.path) is chosen on \"\(m.name)\". Remove the disk, or use ZFS or "
+                                     + "Btrfs."))
+            }
+        }
+        return issues
+    }
+
+    func validateCeph(_ inventories: [String: Inventory]) -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        guard let ceph else {
+            for m in members where !m.cephDisks.isEmpty {
+                issues.append(.error(memberField(m.name, "storage.ceph"), member: m.name,
+                                     "Ceph disks are chosen on \"\(m.name)\" but distributed storage is not "
+                                     + "planned. Remove the disks or plan distributed storage."))
+            }
+            return issues
+        }
+        let hosts = osdHosts
+        if hosts.isEmpty {
+            issues.append(.error("ceph", "Distributed storage is planned but no disks were selected. Select at "
+                + "least one disk, or skip distributed storage."))
+        } else if hosts.count < 3 {
+            issues.append(.warning("ceph", "Disk configuration does not meet recommendations for fault tolerance. "
+                + "At least 3 systems must supply disks (\(hosts.count) currently supplying). Continuing with this "
+                + "configuration will inhibit MicroCloud's ability to retain data on system failure"))
+        }
+        for m in members {
+            let field = memberField(m.name, "storage.ceph")
+            guard let inv = inventories[m.name] else { continue }
+            for pool in ["remote"] + (ceph.cephfs ? ["remote-fs"] : []) where inv.lxd.storagePools.contains(pool) {
+                issues.append(.error(field, member: m.name,
+                                     "Storage pool \"\(pool)\" already exists in LXD on \"\(m.name)\". "
+                                     + "Delete it there or skip distributed storage."))
+            }
+            var seen = Set<String>()
+            let localID = m.localDisk.map { inv.disk(named: $0.path)?.id ?? $0.path }
+            for choice in m.cephDisks {
+                if let problem = diskProblem(choice.path, on: inv, field: field) {
+                    issues.append(problem)
+                    continue
+                }
+                let id = inv.disk(named: choice.path)?.id ?? choice.path
+                if !seen.insert(id).inserted {
+                    issues.append(.error(field, member: m.name,
+                                         "Disk \(choice.path) is listed twice for Ceph on \"\(m.name)\". "
+                                         + "List each disk once."))
+                }
+                if id == localID {
+                    issues.append(.error(field, member: m.name,
+                                         "Disk \(choice.path) on \"\(m.name)\" is chosen for both local storage "
+                                         + "and Ceph. A disk can serve only one of them."))
+                }
+            }
+        }
+        issues += validateCephNetwork(ceph.internalNetwork, key: "ceph.internal_network", name: "internal",
+                                      inventories)
+        issues += validateCephNetwork(ceph.publicNetwork, key: "ceph.public_network", name: "public", inventories)
+        return issues
+    }
+
+    private func validateCephNetwork(_ value: String?, key: String, name: String,
+                                     _ inventories: [String: Inventory]) -> [PlanIssue] {
+        guard let value else { return [] }
+        guard let cidr = CIDR(value) else {
+            return [.error(key, "Ceph \(name) network \"\(value)\" is not a valid CIDR. Use a subnet such as "
+                + "10.0.1.0/24.")]
+        }
+        if !cidr.isNetworkAddress {
+            return [.error(key, "Ceph \(name) network \(value) has host bits set. Use its network address "
+                + "\(cidr.network).")]
+        }
+        if cidr.hostBits == 0 {
+            return [.error(key, "Ceph \(name) network \(value) holds a single address. Use a subnet with room "
+                + "for every member.")]
+        }
+        // The lookup subnet is known to be present on every member; any other subnet must be checked.
+        if let lookup = CIDR(lookupSubnet), lookup.network == cidr { return [] }
+        var issues: [PlanIssue] = []
+        for m in members {
+            guard let inv = inventories[m.name] else { continue }
+            if inv.interface(in: cidr) == nil {
+                issues.append(.error(key, member: m.name,
+                                     "Not enough network interfaces found with an IP within the given CIDR subnet "
+                                     + "on \"\(m.name)\". You need at least one interface per cluster member "
+                                     + "with an address in \(cidr)."))
+            }
+        }
+        return issues
+    }
+
+    /// Why `path` cannot be used on this server, or nil when it can.
+    func diskProblem(_ path: String, on inv: Inventory, field: String) -> PlanIssue? {
+        guard let disk = inv.disk(named: path) else {
+            let offered = inv.availableDisks.map(\.path)
+            let hint = offered.isEmpty ? "It has no available disks." : "Choose one of: \(offered.joined(separator: ", "))."
+            return .error(field, member: inv.name, "Disk \(path) is not present on \"\(inv.name)\". \(hint)")
+        }
+        if disk.type == "cdrom" {
+            return .error(field, member: inv.name,
+                          "Disk \(path) on \"\(inv.name)\" is an optical drive. Choose a hard disk or SSD.")
+        }
+        if disk.partitionCount > 0 {
+            return .error(field, member: inv.name,
+                          "Disk \(path) on \"\(inv.name)\" has \(disk.partitionCount) partition(s); only "
+                          + "unpartitioned disks can be used. Remove its partitions or choose another disk.")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,212 @@
+/// An upstream-compatible preseed file (`microcloud preseed < file.yaml`): the same file runs on every server.
+/// Keys are upstream's (§7.1 of the behaviour notes); `local_pool_driver` and `fallback_bridge` are this
+/// implementation's extensions (upstream ignores unknown keys, so files stay portable).
+public struct Preseed: Codable, Hashable, Sendable {
+    public var initiator: String?
+    public var initiatorAddress: String?
+    public var lookupSubnet: String?
+    /// Seconds; default 60.
+    public var lookupTimeout: Int?
+    public var sessionPassphrase: String?
+    /// Seconds; default and maximum 3600.
+    public var sessionTimeout: Int?
+    public var systems: [System]
+    public var ovn: OVN?
+    public var ceph: Ceph?
+    public var storage: Storage?
+    /// Extension: force the `local` pool's driver ("zfs", "btrfs", "dir"); default is the best one offered.
+    public var localPoolDriver: String?
+    /// Extension: the bridge used when OVN is not.
+    public var fallbackBridge: Bridge?
+
+    public struct System: Codable, Hashable, Sendable {
+        public var name: String
+        public var address: String?
+        public var ovnUplinkInterface: String?
+        public var ovnUnderlayIP: String?
+        public var storage: SystemStorage?
+
+        public init(name: String, address: String? = nil, ovnUplinkInterface: String? = nil,
+                    ovnUnderlayIP: String? = nil, storage: SystemStorage? = nil) {
+            self.name = name
+            self.address = address
+            self.ovnUplinkInterface = ovnUplinkInterface
+            self.ovnUnderlayIP = ovnUnderlayIP
+            self.storage = storage
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, address, storage
+            case ovnUplinkInterface = "ovn_uplink_interface", ovnUnderlayIP = "ovn_underlay_ip"
+        }
+    }
+
+    public struct SystemStorage: Codable, Hashable, Sendable {
+        public var local: DiskEntry?
+        public var ceph: [DiskEntry]
+
+        public init(local: DiskEntry? = nil, ceph: [DiskEntry] = []) {
+            self.local = local
+            self.ceph = ceph
+        }
+    }
+
+    public struct DiskEntry: Codable, Hashable, Sendable {
+        public var path: String
+        public var wipe: Bool
+        public var encrypt: Bool
+
+        public init(path: String, wipe: Bool = false, encrypt: Bool = false) {
+            self.path = path
+            self.wipe = wipe
+            self.encrypt = encrypt
+        }
+    }
+
+    public struct OVN: Codable, Hashable, Sendable {
+        public var ipv4Gateway: String?
+        public var ipv4Range: String?
+        public var ipv6Gateway: String?
+        /// Comma-separated, as upstream takes it.
+        public var dnsServers: String?
+
+        public init(ipv4Gateway: String? = nil, ipv4Range: String? = nil, ipv6Gateway: String? = nil,
+                    dnsServers: String? = nil) {
+            self.ipv4Gateway = ipv4Gateway
+            self.ipv4Range = ipv4Range
+            self.ipv6Gateway = ipv6Gateway
+            self.dnsServers = dnsServers
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case ipv4Gateway = "ipv4_gateway", ipv4Range = "ipv4_range", ipv6Gateway = "ipv6_gateway"
+            case dnsServers = "dns_servers"
+        }
+
+        /// The DNS list split on commas, blanks dropped.
+        public var dnsServerList: [String] {
+            (dnsServers ?? "").split(separator: ",").map { String($0).trimming(" ") }.filter { !$0.isEmpty }
+        }
+    }
+
+    public struct Ceph: Codable, Hashable, Sendable {
+        public var cephfs: Bool?
+        public var internalNetwork: String?
+        public var publicNetwork: String?
+
+        public init(cephfs: Bool? = nil, internalNetwork: String? = nil, publicNetwork: String? = nil) {
+            self.cephfs = cephfs
+            self.internalNetwork = internalNetwork
+            self.publicNetwork = publicNetwork
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case cephfs, internalNetwork = "internal_network", publicNetwork = "public_network"
+        }
+    }
+
+    public struct Storage: Codable, Hashable, Sendable {
+        public var local: [DiskFilterEntry]
+        public var ceph: [DiskFilterEntry]
+
+        public init(local: [DiskFilterEntry] = [], ceph: [DiskFilterEntry] = []) {
+            self.local = local
+            self.ceph = ceph
+        }
+    }
+
+    /// `find` picks disks by expression (§7.5); min/max bound how many it must find across all systems.
+    public struct DiskFilterEntry: Codable, Hashable, Sendable {
+        public var find: String
+        public var findMin: Int?
+        public var findMax: Int?
+        public var wipe: Bool
+        public var encrypt: Bool
+
+        public init(find: String, findMin: Int? = nil, findMax: Int? = nil, wipe: Bool = false,
+                    encrypt: Bool = false) {
+            self.find = find
+            self.findMin = findMin
+            self.findMax = findMax
+            self.wipe = wipe
+            self.encrypt = encrypt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case find, wipe, encrypt, findMin = "find_min", findMax = "find_max"
+        }
+    }
+
+    public struct Bridge: Codable, Hashable, Sendable {
+        public var name: String?
+        public var ipv4Address: String?
+        public var ipv6Address: String?
+        /// `fallback_bridge: none`: plan no network at all.
+        public var disabled: Bool
+
+        public init(name: String? = nil, ipv4Address: String? = nil, ipv6Address: String? = nil,
+                    disabled: Bool = false) {
+            self.name = name
+            self.ipv4Address = ipv4Address
+            self.ipv6Address = ipv6Address
+            self.disabled = disabled
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, disabled, ipv4Address = "ipv4_address", ipv6Address = "ipv6_address"
+        }
+    }
+
+    public init(initiator: String? = nil, initiatorAddress: String? = nil, lookupSubnet: String? = nil,
+                lookupTimeout: Int? = nil, sessionPassphrase: String? = nil, sessionTimeout: Int? = nil,
+                systems: [System] = [], ovn: OVN? = nil, ceph: Ceph? = nil, storage: Storage? = nil,
+                localPoolDriver: String? = nil, fallbackBridge: Bridge? = nil) {
+        self.initiator = initiator
+        self.initiatorAddress = initiatorAddress
+        self.lookupSubnet = lookupSubnet
+        self.lookupTimeout = lookupTimeout
+        self.sessionPassphrase = sessionPassphrase
+        self.sessionTimeout = sessionTimeout
+        self.systems = systems
+        self.ovn = ovn
+        self.ceph = ceph
+        self.storage = storage
+        self.localPoolDriver = localPoolDriver
+        self.fallbackBridge = fallbackBridge
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case initiator, systems, ovn, ceph, storage
+        case initiatorAddress = "initiator_address", lookupSubnet = "lookup_subnet"
+        case lookupTimeout = "lookup_timeout", sessionPassphrase = "session_passphrase"
+        case sessionTimeout = "session_timeout", localPoolDriver = "local_pool_driver"
+        case fallbackBridge = "fallback_bridge"
+    }
+
+    /// Seconds to wait for joiners (default 60).
+    public var effectiveLookupTimeout: Int { lookupTimeout ?? 60 }
+    /// Trust session lifetime in seconds (default 3600).
+    public var effectiveSessionTimeout: Int { sessionTimeout ?? 3600 }
+}
+
+/// A preseed file that cannot be read: YAML syntax, or a value of the wrong type. Names the key and the place.
+public struct PreseedError: Error, CustomStringConvertible, Hashable, Sendable {
+    /// Key path such as "systems[0].address"; nil for syntax errors.
+    public var field: String?
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(field: String? = nil, line: Int? = nil, column: Int? = nil, _ message: String) {
+        self.field = field
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var where_ = ""
+        if let line { where_ = "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": " }
+        return where_ + message
+    }
+}

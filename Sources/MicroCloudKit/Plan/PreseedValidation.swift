@@ -1,0 +1,311 @@
+// Preseed.validate: the static rules of a preseed file (§7.2), checked before any network traffic. Every problem is
+// returned, not just the first; each names its key and the fix.
+
+extension Preseed {
+    /// Field path of system `i`: by name when it has one, else by index.
+    func systemField(_ i: Int, _ key: String? = nil) -> String {
+        let s = systems[i]
+        let base = s.name.isEmpty ? "systems[\(i)]" : "systems[\(s.name)]"
+        return key.map { "\(base).\($0)" } ?? base
+    }
+
+    /// True when the initiator is one of `systems` (a new cloud); false when the file adds systems to an existing one.
+    public var isBootstrap: Bool {
+        if let name = initiator, !name.isEmpty { return systems.contains { $0.name == name } }
+        if let address = initiatorAddress.flatMap(IPAddress.init) {
+            return systems.contains { $0.address.flatMap(IPAddress.init) == address }
+        }
+        return false
+    }
+
+    public func validate() -> [PlanIssue] {
+        var issues = validateTopLevel()
+        issues += validateSystems()
+        issues += validateOVNKeys()
+        issues += validateCephKeys()
+        issues += validateFilters()
+        issues += validateExtensions()
+        return issues
+    }
+
+    private func validateTopLevel() -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        let hasName = !(initiator ?? "").isEmpty, hasAddress = !(initiatorAddress ?? "").isEmpty
+        if systems.isEmpty {
+            issues.append(.error("systems", "No systems given. List every server under systems, each with its name."))
+        }
+        if !hasName && !hasAddress {
+            issues.append(.error("initiator", "Missing initiator's name or address. Set initiator (with "
+                + "lookup_subnet) or initiator_address."))
+        }
+        if hasName && hasAddress {
+            issues.append(.error("initiator", "Cannot provide both the initiator's name and address. Keep initiator "
+                + "(servers find each other by multicast) or initiator_address (joiners contact it directly)."))
+        }
+        if hasAddress, let text = initiatorAddress, IPAddress(text) == nil {
+            issues.append(.error("initiator_address", "Invalid initiator address \"\(text)\". Give a plain IP "
+                + "address such as 10.0.0.1."))
+        }
+        let subnetGiven = !(lookupSubnet ?? "").isEmpty
+        if hasName && !hasAddress && !subnetGiven {
+            issues.append(.error("lookup_subnet", "Missing lookup subnet. With initiator, give the subnet the "
+                + "servers share, such as 10.0.0.0/24."))
+        }
+        if hasAddress && subnetGiven {
+            issues.append(.error("lookup_subnet", "Cannot provide both the initiator's address and lookup subnet. "
+                + "Drop lookup_subnet and give every system its address."))
+        }
+        if subnetGiven, let text = lookupSubnet, CIDR(text) == nil {
+            issues.append(.error("lookup_subnet", "Invalid lookup subnet \"\(text)\". Give a CIDR such as "
+                + "10.0.0.0/24."))
+        }
+        if systems.count > 1 && (sessionPassphrase ?? "").isEmpty {
+            issues.append(.error("session_passphrase", "Missing session passphrase. With more than one system, "
+                + "every server running this file needs the same session_passphrase."))
+        }
+        if let t = lookupTimeout, t <= 0 {
+            issues.append(.error("lookup_timeout", "lookup_timeout must be a positive number of seconds (default "
+                + "60), not \(t)."))
+        }
+        if let t = sessionTimeout, t <= 0 || t > 3600 {
+            issues.append(.error("session_timeout", "session_timeout must be between 1 and 3600 seconds (default "
+                + "3600), not \(t)."))
+        }
+        return issues
+    }
+
+    private func validateSystems() -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        let unicast = !(initiatorAddress ?? "").isEmpty
+        let multicast = !(lookupSubnet ?? "").isEmpty
+        var names = Set<String>()
+        var addresses: [IPAddress: String] = [:]
+        for (i, s) in systems.enumerated() {
+            if s.name.isEmpty {
+                issues.append(.error(systemField(i, "name"), "Missing system name. Give each entry of systems the "
+                    + "server's host name."))
+            } else if !names.insert(s.name).inserted {
+                issues.append(.error(systemField(i, "name"), member: s.name,
+                                     "Duplicate system name \"\(s.name)\". List each server once."))
+            }
+            let label = s.name.isEmpty ? "system \(i + 1)" : "system \"\(s.name)\""
+            if let a = s.address, !a.isEmpty {
+                if multicast {
+                    issues.append(.error(systemField(i, "address"), member: s.name,
+                                         "Cannot set an address for \(label) with lookup_subnet: each server uses "
+                                         + "its first address inside the subnet. Remove it, or use "
+                                         + "initiator_address instead of lookup_subnet."))
+                }
+                if let ip = IPAddress(a) {
+                    if let other = addresses[ip] {
+                        issues.append(.error(systemField(i, "address"), member: s.name,
+                                             "Address \(ip) is given to both \"\(other)\" and \"\(s.name)\". Each "
+                                             + "server needs its own address."))
+                    }
+                    addresses[ip] = s.name
+                } else {
+                    issues.append(.error(systemField(i, "address"), member: s.name,
+                                         "Invalid address \"\(a)\" for \(label). Give a plain IP address."))
+                }
+            } else if unicast {
+                issues.append(.error(systemField(i, "address"), member: s.name,
+                                     "Missing address for \(label). With initiator_address every system needs "
+                                     + "its address."))
+            }
+            if let ip = s.ovnUnderlayIP, IPAddress(ip) == nil {
+                issues.append(.error(systemField(i, "ovn_underlay_ip"), member: s.name,
+                                     "Invalid underlay IP \"\(ip)\" for \(label). Give a plain IP address of one of "
+                                     + "its interfaces."))
+            }
+            issues += validateExplicitDisks(i, label: label)
+        }
+        issues += partialKeyIssues(key: "ovn_uplink_interface", what: "an uplink interface") {
+            !($0.ovnUplinkInterface ?? "").isEmpty
+        }
+        issues += partialKeyIssues(key: "ovn_underlay_ip", what: "an underlay interface") {
+            !($0.ovnUnderlayIP ?? "").isEmpty
+        }
+        if (storage?.local ?? []).isEmpty {
+            issues += partialKeyIssues(key: "storage.local", what: "local storage disks",
+                                       fix: "Give storage.local on every system, or add a storage.local filter to "
+                                       + "pick the rest.") { $0.storage?.local != nil }
+        }
+        return issues
+    }
+
+    /// "If any system sets it, all must."
+    private func partialKeyIssues(key: String, what: String, fix: String? = nil,
+                                  _ has: (System) -> Bool) -> [PlanIssue] {
+        let set = systems.filter(has)
+        guard !set.isEmpty, set.count < systems.count else { return [] }
+        return systems.indices.filter { !has(systems[$0]) }.map { i in
+            .error(systemField(i, key), member: systems[i].name,
+                   "Some systems are missing \(what): \"\(systems[i].name)\" has none while others do. "
+                   + (fix ?? "Set \(key) on every system or on none."))
+        }
+    }
+
+    private func validateExplicitDisks(_ i: Int, label: String) -> [PlanIssue] {
+        guard let st = systems[i].storage else { return [] }
+        var issues: [PlanIssue] = []
+        let name = systems[i].name
+        func check(_ path: String, _ field: String) {
+            if path.isEmpty {
+                issues.append(.error(field, member: name, "Missing disk path for \(label). Give the disk's path, "
+                    + "such as /dev/disk/by-id/…"))
+            } else if !path.hasPrefix("/") {
+                issues.append(.error(field, member: name, "Disk path \"\(path)\" for \(label) must be absolute, "
+                    + "such as /dev/\(path) or /dev/disk/by-id/…"))
+            }
+        }
+        if let local = st.local { check(local.path, systemField(i, "storage.local.path")) }
+        var seen = Set<String>()
+        for (j, d) in st.ceph.enumerated() {
+            let field = systemField(i, "storage.ceph[\(j)].path")
+            check(d.path, field)
+            if !d.path.isEmpty && !seen.insert(d.path).inserted {
+                issues.append(.error(field, member: name, "Disk \(d.path) is listed twice for Ceph on \(label). "
+                    + "List each disk once."))
+            }
+            if let local = st.local, local.path == d.path, !d.path.isEmpty {
+                issues.append(.error(field, member: name, "Disk \(d.path) on \(label) is given for both local "
+                    + "storage and Ceph. A disk can serve only one of them."))
+            }
+        }
+        return issues
+    }
+
+    private func validateOVNKeys() -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        let ovn = self.ovn ?? OVN()
+        let uplinksNamed = systems.contains { !($0.ovnUplinkInterface ?? "").isEmpty }
+        let v4 = ovn.ipv4Gateway.flatMap { $0.isEmpty ? nil : $0 }
+        let v6 = ovn.ipv6Gateway.flatMap { $0.isEmpty ? nil : $0 }
+        if uplinksNamed && isBootstrap && v4 == nil && v6 == nil {
+            issues.append(.error("ovn", "Either the IPv4 or IPv6 gateway has to be set on the uplink network. "
+                + "Give ovn.ipv4_gateway (with ovn.ipv4_range) or ovn.ipv6_gateway."))
+        }
+        var gateway: CIDR?
+        if let v4 {
+            if let message = uplinkGatewayProblem(v4, ipv4: true) {
+                issues.append(.error("ovn.ipv4_gateway", message))
+            } else {
+                gateway = CIDR(v4)
+            }
+        }
+        if let v6, let message = uplinkGatewayProblem(v6, ipv4: false) {
+            issues.append(.error("ovn.ipv6_gateway", message))
+        }
+        if let text = ovn.ipv4Range, !text.isEmpty {
+            if v4 == nil {
+                issues.append(.error("ovn.ipv4_range", "Cannot specify IPv4 range without IPv4 gateway. Add "
+                    + "ovn.ipv4_gateway or remove the range."))
+            }
+            if let range = IPRange(text) {
+                let known = systems.compactMap { s in s.address.map { (name: s.name, address: $0) } }
+                issues += uplinkRangeProblems(range, text: text, gateway: gateway, members: known)
+            } else {
+                issues.append(.error("ovn.ipv4_range", "Invalid IPv4 range \"\(text)\" (must be of the form "
+                    + "<ip>-<ip>)."))
+            }
+        } else if v4 != nil {
+            issues.append(.error("ovn.ipv4_range", "Cannot specify IPv4 gateway without IPv4 range. Give "
+                + "ovn.ipv4_range as <first>-<last> inside the gateway's subnet."))
+        }
+        for server in ovn.dnsServerList where IPAddress(server) == nil {
+            issues.append(.error("ovn.dns_servers", "DNS server \"\(server)\" is not an IP address. List plain "
+                + "addresses, comma-separated, without prefixes."))
+        }
+        return issues
+    }
+
+    /// Any Ceph disk asked for, explicitly or by filter.
+    var wantsCephDisks: Bool {
+        !(storage?.ceph ?? []).isEmpty || systems.contains { !($0.storage?.ceph ?? []).isEmpty }
+    }
+
+    private func validateCephKeys() -> [PlanIssue] {
+        guard let ceph else { return [] }
+        var issues: [PlanIssue] = []
+        for (key, name, value) in [("ceph.internal_network", "internal", ceph.internalNetwork),
+                                   ("ceph.public_network", "public", ceph.publicNetwork)] {
+            guard let value, !value.isEmpty else { continue }
+            if !wantsCephDisks {
+                issues.append(.error(key, "A Ceph \(name) network needs Ceph disks, and none are given. Add "
+                    + "systems[].storage.ceph or storage.ceph filters, or remove \(key)."))
+            }
+            if let c = CIDR(value) {
+                if !c.isNetworkAddress {
+                    issues.append(.error(key, "Ceph \(name) network \(value) has host bits set. Use its network "
+                        + "address \(c.network)."))
+                } else if c.hostBits == 0 {
+                    issues.append(.error(key, "Ceph \(name) network \(value) holds a single address. Use a subnet "
+                        + "with room for every member."))
+                }
+            } else {
+                issues.append(.error(key, "Invalid Ceph \(name) network \"\(value)\". Give a subnet such as "
+                    + "10.0.1.0/24."))
+            }
+        }
+        if ceph.cephfs == true && !wantsCephDisks {
+            issues.append(.warning("ceph.cephfs", "CephFS needs Ceph disks and none are given, so remote-fs will not "
+                + "be created. Add Ceph disks or remove ceph.cephfs."))
+        }
+        return issues
+    }
+
+    private func validateFilters() -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        for (kind, filters) in [("local", storage?.local ?? []), ("ceph", storage?.ceph ?? [])] {
+            let label = kind == "local" ? "Local" : "Ceph"
+            let allExplicit = !systems.isEmpty && systems.allSatisfy {
+                kind == "local" ? $0.storage?.local != nil : !($0.storage?.ceph ?? []).isEmpty
+            }
+            if allExplicit && !filters.isEmpty {
+                issues.append(.error("storage.\(kind)", "\(label) disk filter cannot be used. All systems have "
+                    + "explicitly specified disks. Remove storage.\(kind) or the explicit disks."))
+            }
+            for (i, f) in filters.enumerated() {
+                let base = "storage.\(kind)[\(i)]"
+                if f.find.trimming(" ").isEmpty {
+                    issues.append(.error("\(base).find", "Empty disk filter. Write an expression such as: "
+                        + "size > 10GiB && type == nvme"))
+                } else {
+                    do { _ = try DiskFilter(f.find) } catch let e as DiskFilterError {
+                        issues.append(.error("\(base).find", "Invalid disk filter \"\(f.find)\" \(e)."))
+                    } catch {}
+                }
+                let minimum = f.findMin ?? 1
+                if kind == "ceph" && minimum < 1 {
+                    issues.append(.error("\(base).find_min", "find_min must be at least 1 for Ceph disk filters, "
+                        + "not \(minimum)."))
+                } else if minimum < 0 {
+                    issues.append(.error("\(base).find_min", "find_min cannot be negative (\(minimum))."))
+                }
+                if let maximum = f.findMax {
+                    if maximum < 1 {
+                        issues.append(.error("\(base).find_max", "find_max must be at least 1, not \(maximum). "
+                            + "Remove it for no upper bound."))
+                    } else if maximum < minimum {
+                        issues.append(.error("\(base).find_max", "find_max (\(maximum)) is lower than find_min "
+                            + "(\(minimum)). Raise find_max or lower find_min."))
+                    }
+                }
+            }
+        }
+        return issues
+    }
+
+    private func validateExtensions() -> [PlanIssue] {
+        var issues: [PlanIssue] = []
+        if let d = localPoolDriver, !LocalPoolPlanner.drivers.contains(d) {
+            issues.append(.error("local_pool_driver", "Unknown local pool driver \"\(d)\". Use one of: "
+                + LocalPoolPlanner.drivers.joined(separator: ", ") + "."))
+        }
+        if let b = fallbackBridge, !b.disabled, b.ipv4Address == "auto" {
+            issues.append(.error("fallback_bridge.ipv4_address", "The bridge's IPv4 address must be explicit, not "
+                + "\"auto\" (LXD would probe the network for a free subnet). Give one such as 10.79.0.1/24."))
+        }
+        return issues
+    }
+}

@@ -1,0 +1,47 @@
+/// The outcome of checking a join intent's signature header.
+public enum JoinSignatureCheck: Sendable, Equatable {
+    case valid
+    /// The header could not be parsed; the text says what was wrong (it never contains the passphrase).
+    case malformed(String)
+    case wrongScheme
+    /// Well-formed, but made with another passphrase or over other body bytes.
+    case mismatch
+}
+
+/// HMAC join-intent signature: key = scrypt(passphrase, 16 random salt bytes), mac = HMAC-SHA256(key, exact body
+/// bytes). The header is `MicroCloud-1.0 <salthex>:<machex>`. A fresh salt per request means a captured header
+/// can't be reused for another body, and the scrypt cost slows offline guessing of the passphrase.
+public enum JoinSignature {
+    public static let scheme = "MicroCloud-1.0"
+    static let saltLength = 16
+    static let macLength = 32
+
+    public static func sign(body: [UInt8], passphrase: String) throws -> String {
+        try sign(body: body, passphrase: passphrase, salt: Crypto.randomBytes(saltLength))
+    }
+
+    static func sign(body: [UInt8], passphrase: String, salt: [UInt8]) throws -> String {
+        let key = try Crypto.scrypt(password: passphrase, salt: salt)
+        return "\(scheme) \(hexString(salt)):\(hexString(Crypto.hmacSHA256(key: key, data: body)))"
+    }
+
+    public static func verify(header: String, body: [UInt8], passphrase: String) -> JoinSignatureCheck {
+        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2 else {
+            return .malformed("expected \"\(scheme) <salt hex>:<mac hex>\", got \(parts.count) space-separated part(s)")
+        }
+        guard parts[0] == scheme else { return .wrongScheme }
+        let fields = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count == 2 else { return .malformed("expected <salt hex>:<mac hex> after the scheme") }
+        guard let salt = bytes(fromHex: String(fields[0])), salt.count == saltLength else {
+            return .malformed("salt must be \(saltLength * 2) hex digits")
+        }
+        guard let mac = bytes(fromHex: String(fields[1])), mac.count == macLength else {
+            return .malformed("mac must be \(macLength * 2) hex digits")
+        }
+        guard let key = try? Crypto.scrypt(password: passphrase, salt: salt) else {
+            return .malformed("key derivation failed")
+        }
+        return Crypto.constantTimeEqual(Crypto.hmacSHA256(key: key, data: body), mac) ? .valid : .mismatch
+    }
+}

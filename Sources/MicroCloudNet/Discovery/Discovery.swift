@@ -1,0 +1,159 @@
+import CAvahi
+import Foundation
+import Synchronization
+
+/// What a browser reports about `_microcloud._tcp` services. `name` in `.gone` is the announced server name.
+public enum DiscoveryEvent: Sendable, Equatable {
+    case appeared(ServiceAnnouncement)
+    case updated(ServiceAnnouncement)
+    case gone(name: String)
+}
+
+public enum Discovery {
+    /// Browses until the stream is cancelled (or dropped). Each service is resolved to an IPv4 address
+    /// (AVAHI_PROTO_INET) and its TXT record decoded; services with an unreadable TXT record are skipped.
+    /// A service re-resolved with a different TXT/address gives `.updated`; removal gives `.gone`.
+    /// `interface`: an interface name to limit browsing to, nil for all.
+    /// Throws right away when avahi-daemon can't be reached or the interface does not exist.
+    public static func browse(serviceType: String = "_microcloud._tcp", interface: String?) throws -> AsyncStream<DiscoveryEvent> {
+        let index = try AvahiSupport.interfaceIndex(interface)
+        let (stream, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self, bufferingPolicy: .unbounded)
+        let browser = AvahiBrowser(serviceType: serviceType, interface: index, continuation: continuation)
+        // Teardown joins the poll thread, and termination can be signalled from that very thread (daemon gone),
+        // so it runs on a thread of its own. The closure keeps the browser alive until then.
+        continuation.onTermination = { _ in Thread.detachNewThread { browser.stop() } }
+        do {
+            try browser.start()
+        } catch {
+            browser.stop()
+            continuation.finish()
+            throw error
+        }
+        return stream
+    }
+}
+
+/// One Avahi client + service browser on a threaded poll.
+/// Invariant (why `@unchecked Sendable` is sound): the mutable fields are set up before the poll thread starts,
+/// then touched only by Avahi callbacks on that thread, and freed by `stop()` after the thread is joined.
+final class AvahiBrowser: @unchecked Sendable {
+    private struct Instance: Hashable {
+        var interface: AvahiIfIndex
+        var proto: AvahiProtocol
+        var name: String
+    }
+
+    private let serviceType: String
+    private let interface: AvahiIfIndex
+    private let continuation: AsyncStream<DiscoveryEvent>.Continuation
+    private let stopped = Mutex(false)
+
+    private var poll: OpaquePointer?
+    private var client: OpaquePointer?
+    /// Resolvers stay alive while their service exists: avahi re-reports them when the TXT record changes.
+    private var resolvers: [Instance: OpaquePointer] = [:]
+    private var resolved: [Instance: ServiceAnnouncement] = [:]
+    /// Last announcement sent per Avahi service name (one service may be seen on several interfaces).
+    private var announced: [String: ServiceAnnouncement] = [:]
+
+    init(serviceType: String, interface: AvahiIfIndex, continuation: AsyncStream<DiscoveryEvent>.Continuation) {
+        self.serviceType = serviceType
+        self.interface = interface
+        self.continuation = continuation
+    }
+
+    func start() throws {
+        guard let poll = avahi_threaded_poll_new() else {
+            throw AvahiError(code: Int32(AVAHI_ERR_NO_MEMORY), context: "creating the Avahi poll loop")
+        }
+        self.poll = poll
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        var error: Int32 = 0
+        guard let client = avahi_client_new(avahi_threaded_poll_get(poll), AvahiClientFlags(0), { _, state, userdata in
+            guard let userdata else { return }
+            Unmanaged<AvahiBrowser>.fromOpaque(userdata).takeUnretainedValue().clientChanged(state)
+        }, me, &error) else {
+            throw AvahiError(code: error, context: "connecting to avahi-daemon")
+        }
+        self.client = client
+        let browser = avahi_service_browser_new(
+            client, interface, AvahiProtocol(AVAHI_PROTO_UNSPEC), serviceType, nil, AvahiLookupFlags(0),
+            { _, interface, proto, event, name, _, _, _, userdata in
+                guard let userdata else { return }
+                Unmanaged<AvahiBrowser>.fromOpaque(userdata).takeUnretainedValue()
+                    .browserEvent(event, interface: interface, proto: proto, name: AvahiSupport.string(name))
+            }, me)
+        guard browser != nil else {
+            throw AvahiError(code: avahi_client_errno(client), context: "browsing for \(serviceType)")
+        }
+        guard avahi_threaded_poll_start(poll) >= 0 else {
+            throw AvahiError(code: Int32(AVAHI_ERR_FAILURE), context: "starting the Avahi poll thread")
+        }
+    }
+
+    /// Idempotent. Joins the poll thread first, so no callback runs while things are freed.
+    func stop() {
+        let first = stopped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first, let poll else { return }
+        avahi_threaded_poll_stop(poll)
+        if let client { avahi_client_free(client) }  // also frees the browser and every resolver
+        client = nil
+        resolvers.removeAll()
+        avahi_threaded_poll_free(poll)
+        self.poll = nil
+    }
+
+    // MARK: - callbacks (poll thread)
+
+    private func clientChanged(_ state: AvahiClientState) {
+        if state == AVAHI_CLIENT_FAILURE { continuation.finish() }  // daemon went away; consumers see the end
+    }
+
+    private func browserEvent(_ event: AvahiBrowserEvent, interface: AvahiIfIndex, proto: AvahiProtocol, name: String) {
+        let key = Instance(interface: interface, proto: proto, name: name)
+        switch event {
+        case AVAHI_BROWSER_NEW:
+            guard resolvers[key] == nil, let client else { return }
+            let me = Unmanaged.passUnretained(self).toOpaque()
+            let resolver = avahi_service_resolver_new(
+                client, interface, proto, name, serviceType, nil, AvahiProtocol(AVAHI_PROTO_INET), AvahiLookupFlags(0),
+                { _, interface, proto, event, name, _, _, _, _, port, txt, _, userdata in
+                    guard let userdata else { return }
+                    Unmanaged<AvahiBrowser>.fromOpaque(userdata).takeUnretainedValue().resolved(
+                        event, key: Instance(interface: interface, proto: proto, name: AvahiSupport.string(name)),
+                        port: Int(port), txt: AvahiSupport.strings(txt))
+                }, me)
+            if let resolver { resolvers[key] = resolver }
+        case AVAHI_BROWSER_REMOVE:
+            if let resolver = resolvers.removeValue(forKey: key) { avahi_service_resolver_free(resolver) }
+            resolved[key] = nil
+            let stillSeen = resolvers.keys.contains { $0.name == name } || resolved.keys.contains { $0.name == name }
+            if !stillSeen, let last = announced.removeValue(forKey: name) {
+                continuation.yield(.gone(name: last.name))
+            }
+        case AVAHI_BROWSER_FAILURE:
+            continuation.finish()
+        default:
+            break  // ALL_FOR_NOW, CACHE_EXHAUSTED: nothing to report
+        }
+    }
+
+    private func resolved(_ event: AvahiResolverEvent, key: Instance, port: Int, txt: [String]) {
+        guard event == AVAHI_RESOLVER_FOUND else {
+            // Timed out or failed: drop the resolver; the browser's REMOVE (if any) cleans up the rest.
+            if let resolver = resolvers.removeValue(forKey: key) { avahi_service_resolver_free(resolver) }
+            return
+        }
+        guard let announcement = TXTRecord.decode(txt, port: port) else { return }  // not one of ours
+        resolved[key] = announcement
+        switch announced[key.name] {
+        case nil: continuation.yield(.appeared(announcement))
+        case let previous? where previous != announcement: continuation.yield(.updated(announcement))
+        default: return
+        }
+        announced[key.name] = announcement
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import ArgumentParser
+
+@main
+struct MicroCloudCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microcloud",
+        abstract: "Turn a handful of servers into one private cloud (LXD, MicroCeph, MicroOVN).",
+        subcommands: [DiscoverCommand.self, PreseedCommand.self, JoinCommand.self, StatusCommand.self])
+}
+
+/// Options every command that talks to the local daemon shares.
+struct DaemonOptions: ParsableArguments {
+    @Option(help: "microcloudd's state directory (identity, control socket); $MICROCLOUD_STATE_DIR sets the default.")
+    var stateDir = ProcessInfo.processInfo.environment["MICROCLOUD_STATE_DIR"] ?? "/var/lib/microcloud"
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import MicroCloudDaemon
+import MicroCloudKit
+
+/// `microcloud preseed`: the same YAML file on every server; the initiator forms the cloud, the others join.
+struct PreseedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preseed",
+        abstract: "Initialise or join a MicroCloud non-interactively from a preseed YAML file (stdin or --file).")
+
+    @Option(help: "Preseed file (default: standard input).") var file: String?
+    @Flag(help: "Only check the file (no network, no root needed) and list every problem with its key.") var validate = false
+    @Flag(help: "Resolve the file against the servers found and print the plan without changing anything.") var dryRun = false
+    @Option(help: "Output: text (one line per event) or json (JSON lines).") var format: OutputFormat = .table
+    @OptionGroup var daemon: DaemonOptions
+
+    func run() async throws {
+        let out = ProgressPrinter(json: format == .json)
+        let yaml = try readInput()
+        let preseed: Preseed
+        do {
+            let (parsed, warnings) = try Preseed.parse(yaml)
+            warnings.forEach { out.warning($0.description) }
+            preseed = parsed
+        } catch {
+            out.error("\(error)")
+            throw ExitCode(2)
+        }
+        let issues = preseed.validate()
+        issues.filter { $0.severity == .warning }.forEach { out.warning($0.description) }
+        let errors = issues.filter { $0.severity == .error }
+        if !errors.isEmpty {
+            errors.forEach { out.error($0.description) }
+            out.line("The preseed file has \(errors.count) problem\(errors.count == 1 ? "" : "s"); nothing was changed.")
+            throw ExitCode(2)
+        }
+        if validate {
+            out.line("The preseed file is valid (\(preseed.systems.count) system\(preseed.systems.count == 1 ? "" : "s")).")
+            return
+        }
+        let control = ControlClient(stateDir: daemon.stateDir)
+        let me = try await control.info()
+        let isInitiator = preseed.initiator == me.name || (preseed.initiatorAddress != nil && preseed.initiatorAddress == me.address)
+        if isInitiator {
+            try await PreseedInitiator(preseed: preseed, control: control, out: out, dryRun: dryRun).run()
+        } else {
+            guard preseed.systems.contains(where: { $0.name == me.name }) else {
+                out.error("This server (\(me.name)) is not listed under systems: add it, or run the file on a listed server")
+                throw ExitCode(2)
+            }
+            try await JoinerRun(control: control, out: out).run(
+                SessionOpen(role: .joiner, timeoutSeconds: preseed.sessionTimeout ?? 3600, passphrase: preseed.sessionPassphrase,
+                            initiatorAddress: preseed.initiatorAddress, initiatorName: preseed.initiator,
+                            lookupTimeoutSeconds: preseed.lookupTimeout ?? 60))
+        }
+    }
+
+    private func readInput() throws -> String {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("Cannot read the preseed file \"\(file)\"")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        var text = ""
+        while let line = readLine(strippingNewline: false) { text += line }
+        return text
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MicroCloudDaemon
+
+@main
+struct MicroCloudDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microcloudd",
+        abstract: "The MicroCloud daemon: announces this server, proves trust sessions and joins its local services.")
+
+    @Option(help: "Directory for the identity, control socket and membership.") var stateDir = "/var/lib/microcloud"
+    @Option(help: "Member name (defaults to the host name).") var name: String?
+    @Option(help: "Address to listen on and announce (defaults to the first global address).") var address: String?
+    @Option(help: "Interface to announce on (defaults to the one owning --address).") var interface: String?
+    @Option(help: "Port of the peer API.") var port = 9443
+    @Option(help: "LXD's unix socket.") var lxdSocket: String?
+    @Option(name: .customLong("only-disk"), help: "Report only this disk in the inventory (repeatable).") var onlyDisks: [String] = []
+    @Flag(help: "Do not announce over mDNS.") var noAnnounce = false
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+
+    func run() async throws {
+        var config = DaemonConfig(name: name ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost")
+        config.stateDir = stateDir
+        config.address = address
+        config.interface = interface
+        config.port = port
+        config.lxdSocket = lxdSocket ?? ProcessInfo.processInfo.environment["LXD_DIR"].map { $0 + "/unix.socket" } ?? "/var/lib/lxd/unix.socket"
+        config.onlyDisks = onlyDisks
+        config.announce = !noAnnounce
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "microcloudd")
+        let daemon = try Daemon(config: config, logger: logger)
+        try await daemon.start()
+        await waitForTermination()
+        await daemon.stop()
+    }
+}
+
+/// Suspends until SIGTERM or SIGINT; the daemon then withdraws its announcement and exits cleanly.
+func waitForTermination() async {
+    signal(SIGTERM, SIG_IGN)
+    signal(SIGINT, SIG_IGN)
+    let holder = SignalSources()
+    let stream = AsyncStream<Int32> { continuation in
+        holder.sources = [SIGTERM, SIGINT].map { sig in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield(sig) }
+            source.resume()
+            return source
+        }
+    }
+    for await _ in stream { break }
+    holder.sources.forEach { $0.cancel() }
+}
+
+/// Keeps the dispatch sources alive while we wait; touched only before and after the wait.
+final class SignalSources: @unchecked Sendable {
+    var sources: [DispatchSourceSignal] = []
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import MicroCloudKit
+import MicroCloudNet
+@testable import MicroCloudDaemon
+
+@Suite(.serialized)
+struct TrustSessionTests {
+    @Test func joinerWithThePassphraseAppearsOnTheInitiatorAndIsConfirmed() async throws {
+        let cloud = try await TestCloud.start(2)
+        defer { Task { await cloud.stop() } }
+        let opened = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60))
+        let passphrase = try #require(opened.passphrase)
+        #expect(passphrase.split(separator: " ").count == 4)
+
+        _ = try await cloud.control(1).openSession(SessionOpen(role: .joiner, timeoutSeconds: 60, passphrase: passphrase,
+                                                               initiatorAddress: "127.0.0.2"))
+        let found = try await cloud.waitEvent(1, .initiatorFound)
+        #expect(found.name == "micro01")
+        #expect(found.fingerprint == cloud.daemons[0].identity.fingerprint)
+
+        let intent = try await cloud.waitEvent(0, .intent)
+        #expect(intent.name == "micro02")
+        #expect(intent.address == "127.0.0.3")
+        #expect(intent.fingerprint == cloud.daemons[1].identity.fingerprint)
+
+        try await cloud.control(0).confirm([try #require(intent.fingerprint)])
+        let confirmed = try await cloud.waitEvent(1, .confirmed)
+        #expect(confirmed.fingerprint == cloud.daemons[0].identity.fingerprint)
+    }
+
+    @Test func wrongPassphraseIsRejectedAndCounted() async throws {
+        let cloud = try await TestCloud.start(2)
+        defer { Task { await cloud.stop() } }
+        _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: "alpha bravo charlie delta"))
+        _ = try await cloud.control(1).openSession(SessionOpen(role: .joiner, timeoutSeconds: 60, passphrase: "alpha bravo charlie echo",
+                                                               initiatorAddress: "127.0.0.2"))
+        let ended = try await cloud.waitEvent(1, .ended)
+        #expect(ended.message?.contains("Wrong passphrase") == true)
+        let counted = try await cloud.waitEvent(0, .failedAttempt)
+        #expect(counted.message?.contains("attempt 1 of") == true)
+    }
+
+    @Test func repeatedWrongPassphrasesLockTheSession() async throws {
+        let cloud = try await TestCloud.start(1)
+        defer { Task { await cloud.stop() } }
+        _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: "alpha bravo charlie delta"))
+        let attacker = try Identity.loadOrCreate(directory: cloud.dirs[0] + "-attacker", name: "attacker", addresses: ["127.0.0.9"])
+        let intent = JoinIntent(name: "attacker", address: "127.0.0.9", version: "0", certificate: attacker.certificatePEM, services: [:])
+        let body = Array(try JSONEncoder().encode(intent))
+        let client = HTTPClient.tls(host: "127.0.0.2", port: TestCloud.port, credentials: attacker.credentials, pin: .any)
+        var statuses: [Int] = []
+        for i in 0..<TrustSession.maxFailures {
+            let header = try JoinSignature.sign(body: body, passphrase: "wrong guess number \(i)")
+            let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join", headers: ["Authorization": header], body: body))
+            statuses.append(r.status)
+        }
+        #expect(statuses.allSatisfy { $0 == 403 })
+        // Locked now: even the right passphrase is refused.
+        let good = try JoinSignature.sign(body: body, passphrase: "alpha bravo charlie delta")
+        let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join", headers: ["Authorization": good], body: body))
+        #expect(r.status == 400)
+        #expect(r.text.contains("No active session"))
+        let ended = try await cloud.waitEvent(0, .ended)
+        #expect(ended.message?.contains("locked") == true)
+        try? FileManager.default.removeItem(atPath: cloud.dirs[0] + "-attacker")
+    }
+
+    @Test func abortOnTheInitiatorEndsTheJoiner() async throws {
+        let cloud = try await TestCloud.start(2)
+        defer { Task { await cloud.stop() } }
+        let opened = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60))
+        _ = try await cloud.control(1).openSession(SessionOpen(role: .joiner, timeoutSeconds: 60, passphrase: opened.passphrase,
+                                                               initiatorAddress: "127.0.0.2"))
+        _ = try await cloud.waitEvent(0, .intent)
+        try await cloud.control(0).abort(reason: "Initiator aborted the setup")
+        let ended = try await cloud.waitEvent(1, .ended)
+        #expect(ended.message == "Initiator aborted the setup")
+    }
+
+    @Test func stateChangingEndpointsRefuseUnauthenticatedCallers() async throws {
+        let cloud = try await TestCloud.start(1)
+        defer { Task { await cloud.stop() } }
+        let stranger = HTTPClient.tls(host: "127.0.0.2", port: TestCloud.port, credentials: nil, pin: .any)
+        let info = try await stranger.send(HTTPRequest(method: "GET", path: "/1.0"))
+        #expect(info.status == 200)
+        for (method, path) in [("GET", "/1.0/inventory"), ("PUT", "/1.0/services"), ("GET", "/1.0/services/lxd/1.0"),
+                               ("PUT", "/1.0/session/stop"), ("POST", "/1.0/session"), ("PUT", "/1.0/members"),
+                               ("DELETE", "/1.0/session"), ("POST", "/1.0/session/confirm")] {
+            let r = try await stranger.send(HTTPRequest(method: method, path: path, body: Array("{}".utf8)))
+            #expect(r.status == 403, "\(method) \(path) answered \(r.status)")
+        }
+        let unsigned = try await stranger.send(HTTPRequest(method: "POST", path: "/1.0/session/join", body: Array("{}".utf8)))
+        #expect(unsigned.status == 400)   // no session open: nothing to prove against
+    }
+}

@@ -1,0 +1,81 @@
+# shellcheck shell=bash disable=SC2034 # the constants are read by the other parts
+# common.sh — names, paths and small helpers shared by the lab's parts. Sourced by scripts/lab.
+#
+# One lab server I (1..N) is:  name micro0I, network namespace mcl<I>, eth0 = 10.231.0.(10+I)/24,
+# files under $LAB_BASE/s<I>. Everything the lab creates carries one of these names, so teardown can
+# find it again even after an interrupted run.
+
+LAB_BASE=${MCLAB_BASE:-/tmp/mclab}
+LAB_RUN=${MCLAB_RUN:-/run/mclab}                # lock + markers that must outlive $LAB_BASE
+LAB_NS_PREFIX=${MCLAB_NS_PREFIX:-mcl}
+LAB_NET=${MCLAB_NET:-10.231.0}                  # the test subnet; nothing outside it is ever a target
+LAB_SUBNET=$LAB_NET.0/24
+LAB_GUARD_METRIC=4000              # root-ns blackhole for the test subnet: mistakes fail locally
+LAB_BRIDGE=${MCLAB_BRIDGE:-mclbr0}                 # eth0 of every server (mDNS, cluster traffic)
+LAB_UPLINK_BRIDGE=${MCLAB_UPLINK_BRIDGE:-mclup0}          # uplink0 of every server (OVN uplink candidate, no addresses)
+LAB_UPLINK_IF=uplink0
+LAB_DISKS=3                        # loop-backed disks per server
+LAB_DISK_SIZE=2G                   # sparse files: they cost nothing until written
+LAB_MAX_SERVERS=9
+
+LAB_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_REPO=$(cd "$LAB_LIB/../.." && pwd)
+
+server_name()  { printf 'micro%02d\n' "$1"; }
+server_netns() { echo "$LAB_NS_PREFIX$1"; }
+server_addr()  { echo "$LAB_NET.$((10 + $1))"; }
+server_dir()   { echo "$LAB_BASE/s$1"; }
+server_lxd_dir()     { echo "$(server_dir "$1")/lxd"; }
+server_state_dir()   { echo "$(server_dir "$1")/state"; }
+server_dbus_socket() { echo "$(server_dir "$1")/system_bus_socket"; }
+
+# The environment every process of server I gets (and what `lab exec` gives a command).
+# MCLAB_LAB tags the processes so teardown finds them even if their namespace file is gone.
+server_env() {
+  local i=$1
+  echo "LXD_DIR=$(server_lxd_dir "$i")"
+  echo "LXD_CONF=$(server_dir "$i")/lxc-client"
+  echo "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$(server_dbus_socket "$i")"
+  echo "MCLAB_LAB=$LAB_BASE"
+  echo "MCLAB_SERVER=$(server_name "$i")"
+}
+
+# Number of servers of the running lab (0 when down).
+lab_servers() {
+  if [ -f "$LAB_BASE/lab.env" ]; then sed -n 's/^servers=//p' "$LAB_BASE/lab.env"; else echo 0; fi
+}
+
+# The microcloudd binary the lab starts, or nothing when it is not built yet.
+microcloudd_binary() {
+  local bin=${MICROCLOUDD:-$LAB_REPO/.build/debug/microcloudd}
+  if [ -x "$bin" ]; then echo "$bin"; fi
+}
+
+log()  { echo "lab: $*"; }
+die()  { echo "lab: $*" >&2; exit 1; }
+
+# Timings: microseconds from bash's clock, printed as seconds.
+now_us()  { echo "${EPOCHREALTIME/./}"; }
+secs()    { local us=$1; printf '%d.%03d' $((us / 1000000)) $(((us % 1000000) / 1000)); }
+STEP_US=0
+step_start() { STEP_US=$(now_us); }
+step_done()  { printf '  %-44s %7ss\n' "$1" "$(secs $(($(now_us) - STEP_US)))"; step_start; }
+
+# Poll CMD every 0.1 s for up to TENTHS tenths of a second.
+wait_for() {
+  local tenths=$1; shift
+  local n
+  for ((n = 0; n < tenths; n++)); do
+    if "$@"; then return 0; fi
+    sleep 0.1
+  done
+  "$@"
+}
+
+# One lab operation at a time (a test and a person may both drive it). fd 9 is closed in every
+# daemon the lab starts, or the daemons would hold the lock forever.
+take_lock() {
+  mkdir -p "$LAB_RUN"
+  exec 9>"$LAB_RUN/lock"
+  flock -w 600 9 || die "another lab operation holds $LAB_RUN/lock"
+}

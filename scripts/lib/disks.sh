@@ -1,0 +1,41 @@
+# shellcheck shell=bash
+# disks.sh — each server's own block devices: sparse files under $LAB_BASE/s<I>/disks behind
+# loop devices. Block devices are not namespaced, so "its own" is a promise the lab keeps by
+# telling microcloudd (--only-disk) and the tests which devices belong to which server.
+
+server_disk_list() { echo "$(server_dir "$1")/disks/devices"; }
+
+# Loop devices of server I, one per line (empty when the server has none).
+server_disks() {
+  local list
+  list=$(server_disk_list "$1")
+  if [ -f "$list" ]; then cat "$list"; fi
+}
+
+disks_up() {
+  local i=$1 dir k dev
+  dir=$(server_dir "$i")/disks
+  mkdir -p "$dir"
+  : > "$dir/devices"
+  for ((k = 1; k <= LAB_DISKS; k++)); do
+    truncate -s "$LAB_DISK_SIZE" "$dir/disk$k.img"
+    dev=$(losetup --find --show "$dir/disk$k.img")
+    echo "$dev" >> "$dir/devices"
+  done
+}
+
+# Loop devices whose backing file lives under $LAB_BASE, also when the file is already deleted.
+lab_loop_devices() {
+  losetup --list --noheadings --output NAME,BACK-FILE 2>/dev/null |
+    awk -v base="$LAB_BASE/" 'index($2, base) == 1 {print $1}'
+}
+
+loops_gone() { [ -z "$(lab_loop_devices)" ]; }
+
+# Detach them. A device still mounted by a dying namespace is only marked autoclear by the
+# kernel, so wait until it really is gone.
+disks_down() {
+  local dev
+  for dev in $(lab_loop_devices); do losetup --detach "$dev" 2>/dev/null || true; done
+  wait_for 50 loops_gone || echo "lab: warning: loop devices still attached: $(lab_loop_devices | xargs)" >&2
+}
