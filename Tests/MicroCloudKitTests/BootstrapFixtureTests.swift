@@ -18,7 +18,7 @@ struct BootstrapFixture {
                               MemberPlan(name: "m2", address: "10.0.0.2", localDisk: DiskChoice(path: "/dev/sdc", wipe: true)),
                               MemberPlan(name: "m3", address: "10.0.0.3", localDisk: DiskChoice(path: "/dev/sdd"))],
                     services: [.microcloud, .lxd],
-                    localPool: LocalPoolPlan(driver: "zfs", description: "Local storage on ZFS"),
+                    localPool: LocalPoolPlan(driver: "zfs"),
                     fallbackBridge: BridgePlan(name: "lxdbr0", ipv4: "10.78.0.1/24"))
     }
 
@@ -33,12 +33,12 @@ struct BootstrapFixture {
         let fake = FakeLXDCluster(members: members)
         var joiners: [String: any MemberAgent] = [:]
         for (name, address) in members.dropFirst() {
-            let client = LXDClient(transport: await fake.transport(name, prefix: "/1.0/services/lxd"),
+            let client = LXDClient(transport: fake.transport(name, prefix: "/1.0/services/lxd"),
                                    prefix: "/1.0/services/lxd", name: "LXD on \(name)")
             joiners[name] = LocalLXDJoiner(name: name, address: address, lxd: client, fetchCertificate: fetchCertificate)
         }
         if let agents { for (k, v) in await agents(fake) { joiners[k] = v } }
-        let env = BootstrapEnvironment(lxd: LXDClient(transport: await fake.transport("m1"), name: "LXD on m1"),
+        let env = BootstrapEnvironment(lxd: LXDClient(transport: fake.transport("m1"), name: "LXD on m1"),
                                        agents: joiners,
                                        options: BootstrapOptions(microcloudVersion: "0.1.0", maxParallel: maxParallel, budgets: budgets))
         return BootstrapFixture(fake: fake, plan: plan(), environment: env)

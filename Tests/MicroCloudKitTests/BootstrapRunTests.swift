@@ -55,7 +55,7 @@ import Testing
             #"m1 POST /1.0/networks?target=m1 {"config":{},"description":"","name":"lxdbr0","type":"bridge"}"#,
             #"m1 POST /1.0/networks?target=m2 {"config":{},"description":"","name":"lxdbr0","type":"bridge"}"#,
             #"m1 POST /1.0/networks?target=m3 {"config":{},"description":"","name":"lxdbr0","type":"bridge"}"#,
-            #"m1 POST /1.0/networks {"config":{"ipv4.address":"10.78.0.1/24","ipv4.nat":"true","ipv6.address":"none"},"description":"Bridge network for instances","name":"lxdbr0","type":"bridge"}"#,
+            #"m1 POST /1.0/networks {"config":{"ipv4.address":"10.78.0.1/24","ipv4.nat":"true","ipv6.address":"none"},"description":"Default bridge network","name":"lxdbr0","type":"bridge"}"#,
             "m1 GET /1.0/profiles/default",
             #"m1 PUT /1.0/profiles/default {"config":{},"description":"Default LXD profile","devices":{"eth0":{"name":"eth0","network":"lxdbr0","type":"nic"},"root":{"path":"/","pool":"local","type":"disk"}}}"#,
         ] + Self.volumes("m1", ip: "10.0.0.1", op: 6, extra: #""core.trust_password":true,"#)
@@ -87,7 +87,7 @@ import Testing
 
         let snapshot = try await ClusterReadback.read(lxd: f.environment.lxd)
         #expect(snapshot.members.map(\.serverName) == ["m1", "m2", "m3"])
-        #expect(snapshot.pools.map { "\($0.name) \($0.driver) \($0.status) \($0.locations ?? [])" } == [#"local zfs Created ["m1", "m2", "m3"]"#])
+        #expect(snapshot.pools.map { "\($0.name) \($0.driver) \($0.status) \($0.locations)" } == [#"local zfs Created ["m1", "m2", "m3"]"#])
         #expect(snapshot.networks.filter(\.managed).map { "\($0.name) \($0.type) \($0.config["ipv4.address"] ?? "")" } == ["lxdbr0 bridge 10.78.0.1/24"])
         #expect(snapshot.profile.devices["root"] == ["type": "disk", "path": "/", "pool": "local"])
         #expect(snapshot.profile.devices["eth0"] == ["type": "nic", "name": "eth0", "network": "lxdbr0"])
@@ -112,7 +112,7 @@ import Testing
         let f = await BootstrapFixture.make(maxParallel: 8) { fake in
             var agents: [String: any MemberAgent] = [:]
             for (name, address) in BootstrapFixture.members.dropFirst() {
-                let lxd = LXDClient(transport: await fake.transport(name), name: "LXD on \(name)")
+                let lxd = LXDClient(transport: fake.transport(name), name: "LXD on \(name)")
                 agents[name] = Tracing(inner: LocalLXDJoiner(name: name, address: address, lxd: lxd,
                                                              fetchCertificate: BootstrapFixture.fetchCertificate),
                                        name: name, trace: trace)
@@ -156,7 +156,7 @@ import Testing
 
     @Test func aJoinerChecksTheClusterCertificateAgainstTheToken() async throws {
         let f = await BootstrapFixture.make { fake in
-            let lxd = LXDClient(transport: await fake.transport("m2"), name: "LXD on m2")
+            let lxd = LXDClient(transport: fake.transport("m2"), name: "LXD on m2")
             return ["m2": LocalLXDJoiner(name: "m2", address: "10.0.0.2", lxd: lxd) { _ in
                 ("-----BEGIN CERTIFICATE-----\nIMPOSTOR\n-----END CERTIFICATE-----\n", "0123456789abcdef")
             }]

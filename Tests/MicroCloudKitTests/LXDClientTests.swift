@@ -12,7 +12,7 @@ private struct Unreachable: HTTPTransport {
     @Test func errorEnvelopeNamesTheCallAndLXDsMessage() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1")])
         await fake.inject(.error(400, "Storage pool \"local\" already exists"), when: { _, call in call.hasPrefix("POST /1.0/storage-pools") })
-        let lxd = LXDClient(transport: await fake.transport("m1"), name: "LXD on m1")
+        let lxd = LXDClient(transport: fake.transport("m1"), name: "LXD on m1")
         let error = await #expect(throws: LXDError.self) {
             try await lxd.createStoragePool(name: "local", driver: "zfs")
         }
@@ -27,7 +27,7 @@ private struct Unreachable: HTTPTransport {
 
     @Test func failedOperationReportsTheOriginalCall() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1"), ("m2", "10.0.0.2")])
-        let lxd = LXDClient(transport: await fake.transport("m2"), name: "LXD on m2")
+        let lxd = LXDClient(transport: fake.transport("m2"), name: "LXD on m2")
         // A token that no cluster issued: LXD accepts the PUT and its operation fails.
         let bogus = LXDJoinToken(serverName: "m2", fingerprint: "ab", addresses: ["10.0.0.1:8443"], secret: "nope", expiresAt: "x")
         let error = await #expect(throws: LXDError.self) {
@@ -41,7 +41,7 @@ private struct Unreachable: HTTPTransport {
 
     @Test func serverConfigMergeKeepsOtherKeysAndTheirTypes() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1")])
-        let lxd = LXDClient(transport: await fake.transport("m1"))
+        let lxd = LXDClient(transport: fake.transport("m1"))
         let before = try await lxd.updateServerConfig(["core.https_address": "10.0.0.1:8443", "user.microcloud": "0.1.0"])
         #expect(before == ["core.https_address": "", "user.microcloud": ""])
         #expect(await fake.config(of: "m1") == ["core.trust_password": .bool(true),
@@ -67,7 +67,7 @@ private struct Unreachable: HTTPTransport {
 
     @Test func tokensAreIssuedFromTheOperationAndRevokedByServerName() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1"), ("m2", "10.0.0.2"), ("m3", "10.0.0.3")])
-        let lxd = LXDClient(transport: await fake.transport("m1"))
+        let lxd = LXDClient(transport: fake.transport("m1"))
         try await lxd.updateServerConfig(["core.https_address": "10.0.0.1:8443"])
         try await lxd.enableClustering(serverName: "m1")
         let text = try await lxd.issueJoinToken(for: "m2")
@@ -86,7 +86,7 @@ private struct Unreachable: HTTPTransport {
     func joinPassesTheTokenTheWayThisLXDExpects(explicitTrustToken: Bool) async throws {
         let extensions = FakeLXDCluster.lxd502Extensions + (explicitTrustToken ? ["explicit_trust_token"] : [])
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1"), ("m2", "10.0.0.2")], extensions: extensions)
-        let lxd = LXDClient(transport: await fake.transport("m2"))
+        let lxd = LXDClient(transport: fake.transport("m2"))
         try? await lxd.joinCluster(serverName: "m2", serverAddress: "10.0.0.2:8443", clusterAddress: "10.0.0.1:8443",
                                    clusterCertificate: "PEM", token: "TOKEN",
                                    memberConfig: [LXDMemberConfig(entity: "storage-pool", name: "local", key: "source", value: "/dev/sdc")])
@@ -99,7 +99,7 @@ private struct Unreachable: HTTPTransport {
 
     @Test func proxyPrefixIsUsedForEveryCallIncludingOperationWaits() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1")])
-        let lxd = LXDClient(transport: await fake.transport("m1", prefix: "/1.0/services/lxd"), prefix: "/1.0/services/lxd")
+        let lxd = LXDClient(transport: fake.transport("m1", prefix: "/1.0/services/lxd"), prefix: "/1.0/services/lxd")
         try await lxd.updateServerConfig(["core.https_address": "10.0.0.1:8443"])
         try await lxd.enableClustering(serverName: "m1")
         try await lxd.waitReady()
@@ -114,7 +114,7 @@ private struct Unreachable: HTTPTransport {
 
     @Test func serverDescribesClusteringAndDrivers() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1")])
-        let lxd = LXDClient(transport: await fake.transport("m1"))
+        let lxd = LXDClient(transport: fake.transport("m1"))
         let s = try await lxd.server()
         #expect(s.serverVersion == "5.0.2")
         #expect(!s.clustered)

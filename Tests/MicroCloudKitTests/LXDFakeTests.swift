@@ -376,7 +376,7 @@ struct FakeLXDTransport: HTTPTransport {
 @Suite struct LXDFakeTests {
     @Test func fakeAnswersLikeLXDWithEnvelopes() async throws {
         let fake = FakeLXDCluster(members: [("m1", "10.0.0.1")])
-        let t = await fake.transport("m1")
+        let t = fake.transport("m1")
         let r = try await t.send(HTTPRequest(method: "GET", path: "/1.0"))
         let env = try r.decode(JSONValue.self)
         #expect(env["type"]?.string == "sync")

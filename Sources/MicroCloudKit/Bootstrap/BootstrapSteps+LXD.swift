@@ -11,56 +11,70 @@ extension BootstrapSteps {
         let lxd = self.lxd
         if plan.usesLocalStorage, let local = plan.localPool {
             let driver = local.driver
-            for (k, m) in allMembers.enumerated() {
-                let disk = m.localDisk
-                add(Step(id: "lxd.pool.local.pending.\(m.name)", member: m.name, title: "Define storage pool local on \(m.name)",
-                         phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: afterJoins,
-                         serialGroup: "lxd-pending",
-                         run: { ctx in
-                             let server = try await lxd.cachedServer()
-                             if !server.storageDrivers.isEmpty, !server.storageDrivers.contains(driver) {
-                                 throw BootstrapError("LXD does not support the \(driver) storage driver here (it has: \(server.storageDrivers.joined(separator: ", "))); choose one of those for the local pool")
-                             }
-                             var config: [String: String] = [:]
-                             if let disk {
-                                 config["source"] = disk.path
-                                 if disk.wipe {
-                                     if server.has("storage_pool_source_wipe") { config["source.wipe"] = "true" }
-                                     else { ctx.progress("This LXD cannot wipe \(disk.path) (no storage_pool_source_wipe); using it as it is") }
-                                 }
-                             }
-                             try await lxd.createStoragePool(name: "local", driver: driver, config: config, target: m.name)
-                         },
-                         // The first definition owns the pool: undoing it deletes the pool wherever it got to.
-                         cleanup: Self.firstOnly(k) { try await Self.deletePool("local", lxd) }))
-            }
-            add(Step(id: "lxd.pool.local", title: "Create storage pool local", phase: BootstrapPhase.storage,
-                     budget: budgets.pool, dependsOn: allMembers.map { "lxd.pool.local.pending.\($0.name)" },
-                     run: { _ in try await lxd.createStoragePool(name: "local", driver: driver, description: local.description) }))
+            addPool(local.name, driver: driver, description: local.description, after: [], pending: { m, ctx in
+                let server = try await lxd.cachedServer()
+                if !server.storageDrivers.isEmpty, !server.storageDrivers.contains(driver) {
+                    throw BootstrapError("LXD does not support the \(driver) storage driver here (it has: \(server.storageDrivers.joined(separator: ", "))); choose one of those for the local pool")
+                }
+                var config: [String: String] = [:]
+                if let disk = m.localDisk {
+                    config["source"] = disk.path
+                    if disk.wipe {
+                        if server.has("storage_pool_source_wipe") { config["source.wipe"] = "true" }
+                        else { ctx.progress("This LXD cannot wipe \(disk.path) (no storage_pool_source_wipe); using it as it is") }
+                    }
+                }
+                return config
+            }, final: { [:] })
         }
         if plan.usesCeph {
-            for (k, m) in allMembers.enumerated() {
-                add(Step(id: "lxd.pool.remote.pending.\(m.name)", member: m.name, title: "Define storage pool remote on \(m.name)",
-                         phase: BootstrapPhase.storage, budget: budgets.pendingConfig,
-                         dependsOn: afterJoins + ["microceph.replication"], serialGroup: "lxd-pending",
-                         run: { _ in
-                             let dropSource = try await lxd.extensions().contains("storage_remote_drop_source")
-                             try await lxd.createStoragePool(name: "remote", driver: "ceph",
-                                                             config: dropSource ? [:] : ["source": "lxd_remote"], target: m.name)
-                         },
-                         cleanup: Self.firstOnly(k) { try await Self.deletePool("remote", lxd) }))
+            addPool("remote", driver: "ceph", description: "Distributed storage on Ceph", after: ["microceph.replication"],
+                    pending: { _, _ in
+                        try await lxd.extensions().contains("storage_remote_drop_source") ? [:] : ["source": "lxd_remote"]
+                    },
+                    final: {
+                        var config = ["ceph.osd.pool_name": "lxd_remote", "ceph.rbd.du": "false"]
+                        if try await !lxd.extensions().contains("storage_ceph_use_rbd_defaults") {
+                            config["ceph.rbd.features"] = "layering,striping,exclusive-lock,object-map,fast-diff,deep-flatten"
+                        }
+                        return config
+                    })
+            if plan.ceph?.cephfs == true {
+                // After `remote`: Ceph sets up its crush rules with the first pool.
+                addPool("remote-fs", driver: "cephfs", description: "Distributed file-system storage using CephFS",
+                        after: ["microceph.replication", "lxd.pool.remote"],
+                        pending: { _, _ in
+                            try await lxd.extensions().contains("storage_remote_drop_source") ? [:] : ["source": "lxd_cephfs"]
+                        },
+                        final: {
+                            ["cephfs.create_missing": "true", "cephfs.meta_pool": "lxd_cephfs_meta",
+                             "cephfs.data_pool": "lxd_cephfs_data", "cephfs.path": "lxd_cephfs"]
+                        })
             }
-            add(Step(id: "lxd.pool.remote", title: "Create storage pool remote", phase: BootstrapPhase.storage,
-                     budget: budgets.pool, dependsOn: allMembers.map { "lxd.pool.remote.pending.\($0.name)" },
-                     run: { _ in
-                         var config = ["ceph.osd.pool_name": "lxd_remote", "ceph.rbd.du": "false"]
-                         if try await !lxd.extensions().contains("storage_ceph_use_rbd_defaults") {
-                             config["ceph.rbd.features"] = "layering,striping,exclusive-lock,object-map,fast-diff,deep-flatten"
-                         }
-                         try await lxd.createStoragePool(name: "remote", driver: "ceph",
-                                                         description: "Distributed storage on Ceph", config: config)
-                     }))
         }
+    }
+
+    /// A clustered pool: defined on each member (`?target=`), then created for the cluster. The first member's
+    /// definition carries the undo, which deletes the pool wherever it got to.
+    mutating func addPool(_ name: String, driver: String, description: String, after: [String],
+                          pending: @escaping @Sendable (MemberPlan, StepContext) async throws -> [String: String],
+                          final: @escaping @Sendable () async throws -> [String: String]) {
+        let lxd = self.lxd
+        for (k, m) in allMembers.enumerated() {
+            add(Step(id: "lxd.pool.\(name).pending.\(m.name)", member: m.name, title: "Define storage pool \(name) on \(m.name)",
+                     phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: afterJoins + after,
+                     serialGroup: "lxd-pending",
+                     run: { ctx in
+                         let config = try await pending(m, ctx)
+                         try await lxd.createStoragePool(name: name, driver: driver, config: config, target: m.name)
+                     },
+                     cleanup: Self.firstOnly(k) { try await Self.deletePool(name, lxd) }))
+        }
+        add(Step(id: "lxd.pool.\(name)", title: "Create storage pool \(name)", phase: BootstrapPhase.storage,
+                 budget: budgets.pool, dependsOn: allMembers.map { "lxd.pool.\(name).pending.\($0.name)" } + after,
+                 run: { _ in
+                     try await lxd.createStoragePool(name: name, driver: driver, description: description, config: try await final())
+                 }))
     }
 
     /// Only the first member's definition carries the undo of a pool or network.
@@ -163,10 +177,11 @@ extension BootstrapSteps {
 
     mutating func addProfile() {
         let lxd = self.lxd
-        let pool = plan.usesCeph ? "remote" : plan.usesLocalStorage ? "local" : nil
+        let local = plan.localPool?.name ?? "local"
+        let pool = plan.usesCeph ? "remote" : plan.usesLocalStorage ? local : nil
         let network = plan.usesOVN ? "default" : plan.fallbackBridge?.name
         let ids = Set(steps.map(\.id))
-        let needs = ["lxd.pool.local", "lxd.pool.remote", "lxd.network.default"] + (network.map { ["lxd.network.\($0)"] } ?? [])
+        let needs = ["lxd.pool.\(local)", "lxd.pool.remote", "lxd.network.default"] + (network.map { ["lxd.network.\($0)"] } ?? [])
         let previous = Locked<LXDProfile?>(nil)
         add(Step(id: "lxd.profile.default", title: "Configure the default profile", phase: BootstrapPhase.profile,
                  budget: budgets.profile, dependsOn: afterJoins + needs.filter(ids.contains),
@@ -192,33 +207,33 @@ extension BootstrapSteps {
     }
 
     mutating func addVolumes() {
-        guard plan.usesLocalStorage else { return }
+        guard plan.usesLocalStorage, let pool = plan.localPool?.name else { return }
         let lxd = self.lxd
         for m in allMembers {
             let target = m.name
             let previous = Locked<[String: String]?>(nil)
             add(Step(id: "lxd.volumes.\(target)", member: target, title: "Create images and backups volumes on \(target)",
-                     phase: BootstrapPhase.storage, budget: budgets.volumes, dependsOn: ["lxd.pool.local"],
+                     phase: BootstrapPhase.storage, budget: budgets.volumes, dependsOn: ["lxd.pool.\(pool)"],
                      run: { _ in
                          var created: [String] = []
                          do {
                              for volume in ["images", "backups"] {
-                                 try await lxd.createVolume(pool: "local", name: volume, target: target)
+                                 try await lxd.createVolume(pool: pool, name: volume, target: target)
                                  created.append(volume)
                              }
                              let old = try await lxd.updateServerConfig(
-                                 ["storage.images_volume": "local/images", "storage.backups_volume": "local/backups"], target: target)
+                                 ["storage.images_volume": "\(pool)/images", "storage.backups_volume": "\(pool)/backups"], target: target)
                              previous.withLock { $0 = old }
                          } catch {
                              // Tidy up our half: a failed step gets no cleanup, and a leftover volume blocks deleting the pool.
-                             for volume in created.reversed() { try? await lxd.deleteVolume(pool: "local", name: volume, target: target) }
+                             for volume in created.reversed() { try? await lxd.deleteVolume(pool: pool, name: volume, target: target) }
                              throw error
                          }
                      },
                      cleanup: {
                          if let old = previous.current { try await lxd.updateServerConfig(old, target: target) }
                          for volume in ["backups", "images"] {
-                             do { try await lxd.deleteVolume(pool: "local", name: volume, target: target) }
+                             do { try await lxd.deleteVolume(pool: pool, name: volume, target: target) }
                              catch let e as LXDError where e.isNotFound {}
                          }
                      }))

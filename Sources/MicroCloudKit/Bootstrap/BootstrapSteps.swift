@@ -66,6 +66,7 @@ struct BootstrapSteps {
     mutating func addServiceBootstrap() {
         let me = initiator
         let ceph = env.ceph, ovn = env.ovn
+        let cephNetworks = (plan.ceph?.internalNetwork, plan.ceph?.publicNetwork)
         add(Step(id: "microceph.bootstrap", member: me.name, title: "Bootstrap MicroCeph on \(me.name)",
                  phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
                  skipReason: cephPlanned ? nil : "MicroCeph not installed",
@@ -73,7 +74,7 @@ struct BootstrapSteps {
                  run: { _ in
                      guard let ceph else { throw BootstrapError("MicroCeph is planned but no MicroCeph API is available") }
                      try await ceph.bootstrap(name: me.name, address: hostPort(me.address, 7443),
-                                              clusterNetwork: nil, publicNetwork: nil)
+                                              clusterNetwork: cephNetworks.0, publicNetwork: cephNetworks.1)
                  }))
         add(Step(id: "microovn.bootstrap", member: me.name, title: "Bootstrap MicroOVN on \(me.name)",
                  phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
