@@ -314,6 +314,8 @@ actor FakeLXDCluster {
             return Self.sync(.null)
         }
         if config["ipv4.address"] == "auto" { return .error(400, "the fake refuses ipv4.address=auto (network safety)") }
+        // OVN networks live in OVN, not on members: LXD creates them in one go.
+        if type == "ovn", networks[name] == nil { networks[name] = Network(type: type, pending: Dictionary(uniqueKeysWithValues: members.map { ($0, [:]) })) }
         guard var net = networks[name] else { return .error(400, "Network not pending on any node (use --target <node> first)") }
         let missing = members.filter { net.pending[$0] == nil }
         if !missing.isEmpty { return .error(400, "Network not defined on nodes: \(missing.joined(separator: ", "))") }

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import MicroCloudKit
+
+/// Records what the bootstrap asks of MicroCeph and MicroOVN, and keeps their member lists.
+actor FakeMicroServices: CephAPI, OVNAPI {
+    var calls: [String] = []
+    var cephMembers: [String] = []
+    var ovnMembers: [String] = []
+    var osds = 0
+
+    func note(_ s: String) { calls.append(s) }
+    func joined(_ service: ServiceKind, _ member: String) {
+        if service == .microceph { cephMembers.append(member) } else { ovnMembers.append(member) }
+    }
+    func addOSD() { osds += 1 }
+
+    // CephAPI
+    func bootstrap(name: String, address: String, clusterNetwork: String?, publicNetwork: String?) async throws {
+        note("ceph bootstrap \(name) \(address) \(clusterNetwork ?? "-") \(publicNetwork ?? "-")"); cephMembers = [name]
+    }
+    func issueToken(for joiner: String) async throws -> String { note("token \(joiner)"); return "token-\(joiner)" }
+    func deleteToken(for joiner: String) async throws { note("delete token \(joiner)") }
+    func memberNames() async throws -> [String] { cephMembers }
+    func addDisk(_ disk: DiskChoice, target: String?) async throws { note("ceph disk \(target ?? "-") \(disk.path)"); osds += 1 }
+    func diskCount() async throws -> Int { osds }
+    func poolSizes() async throws -> [String: Int] { [".mgr": 1, "other": 1] }
+    func setPoolSize(_ pools: [String], size: Int) async throws { note("pool size \(pools) \(size)") }
+
+    // OVNAPI (same actor plays both; the token and member calls above answer for Ceph)
+    func bootstrap(name: String, address: String, encapIP: String?) async throws {
+        note("ovn bootstrap \(name) \(address) \(encapIP ?? "-")"); ovnMembers = [name]
+    }
+    func centralAddresses() async throws -> [String] { ["10.0.0.1", "10.0.0.2"] }
+}
+
+/// MicroOVN's view of the same fake, with its own member list.
+struct OVNView: OVNAPI {
+    let fake: FakeMicroServices
+    func bootstrap(name: String, address: String, encapIP: String?) async throws {
+        try await fake.bootstrap(name: name, address: address, encapIP: encapIP)
+    }
+    func issueToken(for joiner: String) async throws -> String { await fake.note("ovn token \(joiner)"); return "ovn-\(joiner)" }
+    func deleteToken(for joiner: String) async throws { await fake.note("ovn delete token \(joiner)") }
+    func memberNames() async throws -> [String] { await fake.ovnMembers }
+    func centralAddresses() async throws -> [String] { try await fake.centralAddresses() }
+}
+
+/// A peer that joins LXD in-process and "joins" MicroCeph/MicroOVN on the fake, adding its Ceph disks.
+struct AllServicesAgent: MemberAgent {
+    let lxd: LocalLXDJoiner
+    let services: FakeMicroServices
+    func join(services joins: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
+        for join in joins where join.service != .lxd {
+            await services.note("\(lxd.name) joins \(join.service.rawValue) disks=\(join.cephDisks.map(\.path)) encap=\(join.ovnEncapIP ?? "-")")
+            await services.joined(join.service, lxd.name)
+            for _ in join.cephDisks { await services.addOSD() }
+        }
+        try await lxd.join(services: joins.filter { $0.service == .lxd }, progress: progress)
+    }
+}
+
+@Suite struct BootstrapServicesTests {
+    @Test func withCephAndOVNTheHooksRunAndLXDGetsRemotePoolsAndOVNNetworks() async throws {
+        let services = FakeMicroServices()
+        let base = await BootstrapFixture.make(maxParallel: 1)
+        var env = base.environment
+        for (name, _) in BootstrapFixture.members.dropFirst() {
+            env.agents[name] = AllServicesAgent(lxd: env.agents[name] as! LocalLXDJoiner, services: services)
+        }
+        env.ceph = services
+        env.ovn = OVNView(fake: services)
+        var plan = base.plan
+        plan.services = [.microcloud, .lxd, .microceph, .microovn]
+        plan.localPool = nil
+        plan.ceph = CephPlan(cephfs: true, internalNetwork: "10.0.1.0/24")
+        plan.ovn = OVNPlan(ipv4Gateway: "192.0.2.1/24", ipv4Range: "192.0.2.100-192.0.2.200", dnsServers: ["192.0.2.53"])
+        for i in plan.members.indices {
+            plan.members[i].cephDisks = [DiskChoice(path: "/dev/vd\(i)")]
+            plan.members[i].uplinkInterface = "eth1"
+            plan.members[i].underlayIP = "10.0.2.\(i + 1)"
+        }
+        let events = Locked<[ProgressEvent]>([])
+        let report = try await StepGraph(try Bootstrapper(env).steps(for: plan), maxParallel: 1).run { e in events.withLock { $0.append(e) } }
+        #expect(report.failure == nil)
+
+        #expect(await services.calls == [
+            "ceph bootstrap m1 10.0.0.1:7443 10.0.1.0/24 -",
+            "ovn bootstrap m1 10.0.0.1:6443 10.0.2.1",
+            "token m2", "ovn token m2", "token m3", "ovn token m3",
+            "m2 joins MicroCeph disks=[\"/dev/vd1\"] encap=-", "m2 joins MicroOVN disks=[] encap=10.0.2.2",
+            "m3 joins MicroCeph disks=[\"/dev/vd2\"] encap=-", "m3 joins MicroOVN disks=[] encap=10.0.2.3",
+            "ceph disk m1 /dev/vd0",
+            "pool size [\".mgr\"] 3",
+        ])
+        let lxd = await base.fake.requests.filter { $0.contains("POST /1.0/storage-pools") || $0.contains("POST /1.0/networks") || $0.contains("PUT /1.0 ") && $0.contains("ovn") }
+        #expect(lxd == [
+            #"m1 POST /1.0/storage-pools?target=m1 {"config":{"source":"lxd_remote"},"description":"","driver":"ceph","name":"remote"}"#,
+            #"m1 POST /1.0/storage-pools?target=m2 {"config":{"source":"lxd_remote"},"description":"","driver":"ceph","name":"remote"}"#,
+            #"m1 POST /1.0/storage-pools?target=m3 {"config":{"source":"lxd_remote"},"description":"","driver":"ceph","name":"remote"}"#,
+            #"m1 POST /1.0/storage-pools {"config":{"ceph.osd.pool_name":"lxd_remote","ceph.rbd.du":"false","ceph.rbd.features":"layering,striping,exclusive-lock,object-map,fast-diff,deep-flatten"},"description":"Distributed storage on Ceph","driver":"ceph","name":"remote"}"#,
+            #"m1 POST /1.0/storage-pools?target=m1 {"config":{"source":"lxd_cephfs"},"description":"","driver":"cephfs","name":"remote-fs"}"#,
+            #"m1 POST /1.0/storage-pools?target=m2 {"config":{"source":"lxd_cephfs"},"description":"","driver":"cephfs","name":"remote-fs"}"#,
+            #"m1 POST /1.0/storage-pools?target=m3 {"config":{"source":"lxd_cephfs"},"description":"","driver":"cephfs","name":"remote-fs"}"#,
+            #"m1 POST /1.0/storage-pools {"config":{"cephfs.create_missing":"true","cephfs.data_pool":"lxd_cephfs_data","cephfs.meta_pool":"lxd_cephfs_meta","cephfs.path":"lxd_cephfs"},"description":"Distributed file-system storage using CephFS","driver":"cephfs","name":"remote-fs"}"#,
+            #"m1 PUT /1.0 {"config":{"cluster.https_address":"10.0.0.1:8443","core.https_address":"10.0.0.1:8443","core.trust_password":true,"network.ovn.northbound_connection":"ssl:10.0.0.1:6641,ssl:10.0.0.2:6641","user.microcloud":"0.1.0"}}"#,
+            #"m1 POST /1.0/networks?target=m1 {"config":{"parent":"eth1"},"description":"","name":"UPLINK","type":"physical"}"#,
+            #"m1 POST /1.0/networks?target=m2 {"config":{"parent":"eth1"},"description":"","name":"UPLINK","type":"physical"}"#,
+            #"m1 POST /1.0/networks?target=m3 {"config":{"parent":"eth1"},"description":"","name":"UPLINK","type":"physical"}"#,
+            #"m1 POST /1.0/networks {"config":{"dns.nameservers":"192.0.2.53","ipv4.gateway":"192.0.2.1/24","ipv4.ovn.ranges":"192.0.2.100-192.0.2.200"},"description":"Uplink for OVN networks","name":"UPLINK","type":"physical"}"#,
+            #"m1 POST /1.0/networks {"config":{"network":"UPLINK"},"description":"Default OVN network","name":"default","type":"ovn"}"#,
+        ])
+        #expect(await base.fake.profile.devices == ["root": ["type": "disk", "path": "/", "pool": "remote"],
+                                                    "eth0": ["type": "nic", "name": "eth0", "network": "default"]])
+        // No local pool: no images/backups volumes.
+        #expect(await base.fake.volumes.isEmpty)
+    }
+}
