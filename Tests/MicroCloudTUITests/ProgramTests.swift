@@ -19,6 +19,7 @@ enum Picker {
 
     enum Message: Sendable {
         case key(Key)
+        case paste(String)
         case found(String, String)
         case tick(Double)
         case terminate
@@ -42,6 +43,7 @@ enum Picker {
         event: { e in
             switch e {
             case .key(let k): .key(k)
+            case .paste(let text): .paste(text)
             case .terminate: .terminate
             default: nil
             }
@@ -67,6 +69,9 @@ enum Picker {
             } else {
                 s.phase = .pick(t)
             }
+        case (.pick(var t), .paste(let text)):
+            t.setFilter(t.filter + text)
+            s.phase = .pick(t)
         case (.pick(var t), .found(let name, let address)):
             t.upsert(.init(id: name, cells: [name, address]))
             s.phase = .pick(t)
