@@ -85,6 +85,34 @@ import Testing
         #expect(t.visibleRows.last?.id == "micro006")
     }
 
+    @Test func anUpdateMovesARowInOrOutOfTheFilteredView() {
+        var t = Self.table(6)
+        for c in "micro00" { _ = t.handle(.char(c)) }
+        _ = t.handle(.down)
+        t.upsert(.init(id: "micro004", cells: ["renamed", "192.168.1.1", "-"]))
+        #expect(t.visibleRows.map(\.id) == ["micro001", "micro002", "micro003", "micro005", "micro006"])
+        #expect(t.cursorRow?.id == "micro002")
+        t.upsert(.init(id: "micro004", cells: ["micro004", "10.0.0.5", "-"]))
+        #expect(t.visibleRows.map(\.id) == ["micro001", "micro002", "micro003", "micro004", "micro005", "micro006"])
+        t.remove(id: "micro001")
+        #expect(t.visibleRows.map(\.id) == ["micro002", "micro003", "micro004", "micro005", "micro006"])
+        #expect(t.cursorRow?.id == "micro002")
+        _ = t.handle(.end)
+        t.upsert(.init(id: "zzz", cells: ["zzz", "1.1.1.1", "-"]))
+        #expect(t.visibleCount == 5, "a new row that does not match stays hidden")
+    }
+
+    @Test func columnsShrinkWhenTheWidestCellGoes() {
+        var t = Self.table(3)
+        t.upsert(.init(id: "long", cells: ["a-very-long-server-name", "10.0.0.9", "-"]))
+        #expect(t.columnWidths[0] == 23)
+        t.upsert(.init(id: "long", cells: ["short", "10.0.0.9", "-"]))
+        #expect(t.columnWidths[0] == 8)
+        t.upsert(.init(id: "long", cells: ["a-very-long-server-name", "10.0.0.9", "-"]))
+        t.remove(id: "long")
+        #expect(t.columnWidths == [8, 8, 12])
+    }
+
     @Test func removingASelectedRowDropsItsSelection() {
         var t = Self.table(3)
         _ = t.handle(.right)

@@ -42,14 +42,17 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
     /// Index into `visibleRows` of the first row in the viewport.
     public private(set) var top = 0
     private var position: [ID: Int] = [:]
+    /// Lower-cased cells of each row joined, so filtering does not lower-case 1,000 rows per key.
+    private var searchKeys: [[UInt8]] = []
+    /// Indices into `rows` that pass the filter, ascending.
     private var visible: [Int] = []
-    private var naturalWidths: [Int]
+    private var widths: ColumnWidths
 
     public init(title: String, columns: [String], rows: [Row] = [], viewportHeight: Int = 10) {
         self.title = title
         self.columns = columns
         self.viewportHeight = max(1, viewportHeight)
-        self.naturalWidths = columns.map(displayWidth)
+        self.widths = ColumnWidths(headers: columns)
         for row in rows { upsert(row) }
     }
 
@@ -130,18 +133,23 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
     /// Adds a row at the end, or replaces the row with the same id in place.
     public mutating func upsert(_ row: Row) {
         let keep = cursorRow?.id
+        let key = SelectTable.searchKey(row.cells)
         if let i = position[row.id] {
-            let oldCells = rows[i].cells
+            widths.replace(rows[i].cells, with: row.cells)
             rows[i] = row
+            searchKeys[i] = key
             if row.disabled { selected.remove(row.id) }
-            widen(with: row.cells)
-            if zip(oldCells, row.cells).contains(where: { displayWidth($0) > displayWidth($1) }) { recomputeWidths() }
-            refilter()
+            let shown = matches(key)
+            let at = insertionPoint(of: i)
+            let wasShown = at < visible.count && visible[at] == i
+            if shown && !wasShown { visible.insert(i, at: at) }
+            if !shown && wasShown { visible.remove(at: at) }
         } else {
             position[row.id] = rows.count
             rows.append(row)
-            widen(with: row.cells)
-            if matches(row) { visible.append(rows.count - 1) }
+            searchKeys.append(key)
+            widths.add(row.cells)
+            if matches(key) { visible.append(rows.count - 1) }
         }
         restoreCursor(on: keep)
     }
@@ -150,12 +158,15 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
         guard let i = position[id] else { return }
         let keep = cursorRow?.id
         let oldCursor = cursor
+        widths.remove(rows[i].cells)
         rows.remove(at: i)
+        searchKeys.remove(at: i)
         position[id] = nil
         for j in i..<rows.count { position[rows[j].id] = j }
         selected.remove(id)
-        recomputeWidths()
-        refilter()
+        let at = insertionPoint(of: i)
+        if at < visible.count, visible[at] == i { visible.remove(at: at) }
+        for k in at..<visible.count { visible[k] -= 1 }
         if keep == id {
             cursor = max(0, min(oldCursor, visible.count - 1))  // the row below takes the cursor's place
             scrollToCursor()
@@ -172,17 +183,49 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
 
     // MARK: internals
 
-    private func matches(_ row: Row) -> Bool {
-        // Case-insensitive (upstream is case-sensitive): operators type "micro" for "Micro01".
-        filter.isEmpty || row.cells.contains { $0.lowercased().contains(filter.lowercased()) }
+    static func searchKey(_ cells: [String]) -> [UInt8] { Array(cells.map { $0.lowercased() }.joined(separator: "\u{0}").utf8) }
+
+    // Case-insensitive (upstream is case-sensitive): operators type "micro" for "Micro01".
+    private func matches(_ key: [UInt8]) -> Bool { filter.isEmpty || SelectTable.contains(key, Array(filter.lowercased().utf8)) }
+
+    /// Byte substring search over UTF-8 (graphemes do not matter for a filter, speed does).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Where raw index `i` is, or would go, in `visible` (binary search: `visible` is ascending).
+    private func insertionPoint(of i: Int) -> Int {
+        var lo = 0, hi = visible.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if visible[mid] < i { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     private mutating func refilter() {
         if filter.isEmpty {
             visible = Array(rows.indices)
         } else {
-            let needle = filter.lowercased()
-            visible = rows.indices.filter { i in rows[i].cells.contains { $0.lowercased().contains(needle) } }
+            let needle = Array(filter.lowercased().utf8)
+            visible = searchKeys.indices.filter { SelectTable.contains(searchKeys[$0], needle) }
         }
         cursor = max(0, min(cursor, visible.count - 1))
     }
@@ -204,17 +247,43 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
         return max(0, min(t, count - height))
     }
 
-    private mutating func widen(with cells: [String]) {
-        for (i, c) in cells.prefix(naturalWidths.count).enumerated() {
-            naturalWidths[i] = max(naturalWidths[i], displayWidth(c))
+    var columnWidths: [Int] { widths.maxima }
+    var visibleIndices: [Int] { visible }
+}
+
+/// The widest cell per column, kept up to date as rows come and go: a count of cells per width, so a row that
+/// shrinks or leaves does not mean measuring every row again.
+struct ColumnWidths: Sendable {
+    private var counts: [[Int]]
+    private(set) var maxima: [Int]
+    private let headers: [Int]
+
+    init(headers: [String]) {
+        self.headers = headers.map(displayWidth)
+        counts = headers.map { _ in [] }
+        maxima = self.headers
+    }
+
+    mutating func add(_ cells: [String]) { change(cells, by: 1) }
+    mutating func remove(_ cells: [String]) { change(cells, by: -1) }
+
+    mutating func replace(_ old: [String], with new: [String]) {
+        remove(old)
+        add(new)
+    }
+
+    private mutating func change(_ cells: [String], by delta: Int) {
+        for (c, text) in cells.prefix(counts.count).enumerated() {
+            let w = displayWidth(text)
+            if w >= counts[c].count { counts[c] += Array(repeating: 0, count: w - counts[c].count + 1) }
+            counts[c][w] += delta
+            if delta > 0 {
+                maxima[c] = max(maxima[c], w)
+            } else if w == maxima[c], counts[c][w] == 0 {
+                var m = w
+                while m > 0, counts[c][m] == 0 { m -= 1 }
+                maxima[c] = max(headers[c], m)
+            }
         }
     }
-
-    private mutating func recomputeWidths() {
-        naturalWidths = columns.map(displayWidth)
-        for row in rows { widen(with: row.cells) }
-    }
-
-    var columnWidths: [Int] { naturalWidths }
-    var visibleIndices: [Int] { visible }
 }
