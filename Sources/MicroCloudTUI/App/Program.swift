@@ -1,0 +1,152 @@
+import Foundation
+
+/// An Elm-style program: pure `update` and `view`, effects run elsewhere and answer with messages.
+public struct Program<State, Message: Sendable, Effect: Sendable>: Sendable {
+    public var update: @Sendable (State, Message) -> (State, [Effect])
+    public var view: @Sendable (State, Size) -> Screen
+    /// Turns terminal input into a message (nil: ignore it). A `.terminate` mapped to nil ends the program.
+    public var event: @Sendable (TerminalEvent) -> Message?
+    /// The tick message for a time (seconds since the program started); nil when the program needs no ticks.
+    public var tick: (@Sendable (Double) -> Message)?
+    /// Ticks run only while this is true (a countdown, a spinner, progress timers).
+    public var isLive: @Sendable (State) -> Bool
+    public var isDone: @Sendable (State) -> Bool
+
+    public init(update: @escaping @Sendable (State, Message) -> (State, [Effect]),
+                view: @escaping @Sendable (State, Size) -> Screen,
+                event: @escaping @Sendable (TerminalEvent) -> Message?,
+                tick: (@Sendable (Double) -> Message)? = nil,
+                isLive: @escaping @Sendable (State) -> Bool = { _ in false },
+                isDone: @escaping @Sendable (State) -> Bool) {
+        self.update = update
+        self.view = view
+        self.event = event
+        self.tick = tick
+        self.isLive = isLive
+        self.isDone = isDone
+    }
+}
+
+/// Where effects send messages while they run (e.g. one per discovered server); any thread.
+public struct MessageSink<Message: Sendable>: Sendable {
+    let inbox: Inbox<Message>
+    public func send(_ message: Message) { inbox.post([message]) }
+    public func send(_ messages: [Message]) { inbox.post(messages) }
+}
+
+/// Messages from effect tasks waiting for the program loop. Posting wakes the terminal's `readEvent`.
+final class Inbox<Message: Sendable>: @unchecked Sendable {
+    // Invariant: `messages` is touched only under `lock`.
+    private let lock = NSLock()
+    private var messages: [Message] = []
+    private let terminal: any Terminal
+
+    init(terminal: any Terminal) { self.terminal = terminal }
+
+    func post(_ new: [Message]) {
+        guard !new.isEmpty else { return }
+        lock.withLock { messages += new }
+        terminal.wake()
+    }
+
+    func drain() -> [Message] {
+        lock.withLock {
+            defer { messages.removeAll() }
+            return messages
+        }
+    }
+}
+
+/// Runs a `Program` on a `Terminal`: draw, wait for input/messages/ticks, update, draw again (only changes reach
+/// the terminal). The loop is synchronous on the calling thread; effects run as tasks.
+public enum ProgramRunner {
+    public typealias EffectHandler<Message: Sendable, Effect: Sendable> =
+        @Sendable (Effect, MessageSink<Message>) async -> [Message]
+
+    /// Runs until `isDone` (or a `.terminate` the program ignores) and returns the last state. Effects still
+    /// running then are cancelled. Blocks the calling thread: call it from a dedicated thread, or use `start`.
+    public static func run<State, Message: Sendable, Effect: Sendable>(
+        _ program: Program<State, Message, Effect>, initial: State, initialEffects: [Effect] = [],
+        on terminal: any Terminal, tickInterval: Duration = .milliseconds(250),
+        effects: @escaping EffectHandler<Message, Effect>
+    ) -> State {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let inbox = Inbox<Message>(terminal: terminal)
+        let sink = MessageSink(inbox: inbox)
+        var tasks: [Task<Void, Never>] = []
+        func launch(_ list: [Effect]) {
+            for effect in list {
+                tasks.append(Task.detached {
+                    let answer = await effects(effect, sink)
+                    if !Task.isCancelled { sink.send(answer) }
+                })
+            }
+        }
+
+        var state = initial
+        var size = terminal.size
+        var dirty = true
+        var nextTick: ContinuousClock.Instant?
+        launch(initialEffects)
+        loop: while !program.isDone(state) {
+            if dirty {
+                terminal.draw(program.view(state, size))
+                dirty = false
+            }
+            if program.tick != nil, program.isLive(state) {
+                if nextTick == nil { nextTick = clock.now.advanced(by: tickInterval) }
+            } else {
+                nextTick = nil
+            }
+            let timeout = nextTick.map { max(.zero, clock.now.duration(to: $0)) }
+            var messages: [Message] = []
+            if let event = terminal.readEvent(timeout: timeout) {
+                if case .resize(let s) = event {
+                    size = s
+                    dirty = true
+                }
+                if let m = program.event(event) {
+                    messages.append(m)
+                } else if event == .terminate {
+                    break loop
+                }
+            }
+            messages += inbox.drain()
+            if let due = nextTick, clock.now >= due, let tick = program.tick {
+                messages.append(tick(seconds(started.duration(to: clock.now))))
+                let next = due.advanced(by: tickInterval)
+                nextTick = next > clock.now ? next : clock.now.advanced(by: tickInterval)  // no burst after a stall
+            }
+            for m in messages {
+                let (s, fx) = program.update(state, m)
+                state = s
+                dirty = true
+                launch(fx)
+                if program.isDone(state) { break loop }
+            }
+        }
+        for t in tasks { t.cancel() }
+        return state
+    }
+
+    /// Runs the program on its own thread (curses must not block the async world) and returns its last state.
+    public static func start<State: Sendable, Message: Sendable, Effect: Sendable>(
+        _ program: Program<State, Message, Effect>, initial: State, initialEffects: [Effect] = [],
+        on terminal: any Terminal, tickInterval: Duration = .milliseconds(250),
+        effects: @escaping EffectHandler<Message, Effect>
+    ) async -> State {
+        await withCheckedContinuation { (done: CheckedContinuation<State, Never>) in
+            let thread = Thread {
+                done.resume(returning: run(program, initial: initial, initialEffects: initialEffects, on: terminal,
+                                           tickInterval: tickInterval, effects: effects))
+            }
+            thread.name = "program"
+            thread.start()
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

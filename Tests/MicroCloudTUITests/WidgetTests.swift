@@ -1,0 +1,187 @@
+import Testing
+@testable import MicroCloudTUI
+
+@Suite struct TextFieldTests {
+    static func cidr(_ s: String) -> String? {
+        let parts = s.split(separator: "/")
+        guard parts.count == 2, let bits = Int(parts[1]), (0...32).contains(bits) else {
+            return "\"\(s)\" is not a CIDR subnet (like 10.0.0.0/24)"
+        }
+        return nil
+    }
+
+    @Test func editingKeysMoveTheCursorAndEdit() {
+        var f = TextField(prompt: "Name")
+        for c in "helo" { _ = f.handle(.char(c)) }
+        _ = f.handle(.left)
+        _ = f.handle(.char("l"))
+        #expect(f.text == "hello" && f.cursor == 4)
+        _ = f.handle(.home)
+        _ = f.handle(.delete)
+        #expect(f.text == "ello" && f.cursor == 0)
+        _ = f.handle(.end)
+        _ = f.handle(.backspace)
+        #expect(f.text == "ell" && f.cursor == 3)
+        _ = f.handle(.backspace)
+        _ = f.handle(.backspace)
+        _ = f.handle(.backspace)
+        _ = f.handle(.backspace)
+        #expect(f.text.isEmpty && f.cursor == 0)
+    }
+
+    @Test func emptyInputSubmitsTheDefault() {
+        var f = TextField(prompt: "Subnet", defaultValue: "10.0.0.0/24", validate: Self.cidr)
+        #expect(f.handle(.enter) == .submit("10.0.0.0/24"))
+    }
+
+    @Test func invalidInputShowsTheErrorUntilFixed() {
+        var f = TextField(prompt: "What subnet (IPv4/IPv6 CIDR) would you like your Ceph internal traffic on?",
+                          defaultValue: "10.0.0.0/24", validate: Self.cidr)
+        for c in "10.1.0.0" { _ = f.handle(.char(c)) }
+        #expect(f.handle(.enter) == .handled)
+        #expect(f.error == "\"10.1.0.0\" is not a CIDR subnet (like 10.0.0.0/24)")
+        var s = Screen(size: Size(width: 60, height: 5))
+        f.render(on: &s, in: s.bounds)
+        Golden.check("text-field-validation-error", s.styledText)
+        for c in "/16" { _ = f.handle(.char(c)) }
+        #expect(f.error == nil, "the message goes away as soon as the text is valid")
+        #expect(f.handle(.enter) == .submit("10.1.0.0/16"))
+    }
+
+    @Test func pasteInsertsOneLineAndCanSubmit() {
+        var f = TextField(prompt: "Passphrase", submitOnPaste: true) { $0.split(separator: " ").count == 4 ? nil : "Passphrase has to contain exactly four elements" }
+        #expect(f.paste("alpha beta\ngamma delta\n") == .submit("alpha beta gamma delta"))
+        var g = TextField(prompt: "x", text: "ab")
+        _ = g.handle(.left)
+        #expect(g.paste("XY") == .handled)
+        #expect(g.text == "aXYb" && g.cursor == 3)
+    }
+
+    @Test func tabAcceptsTheGhostCompletion() {
+        let words = ["apple", "banana", "cherry"]
+        var f = TextField(prompt: "Passphrase", complete: { text in
+            let current = text.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            guard !current.isEmpty, let w = words.first(where: { $0.hasPrefix(current) && $0 != current }) else { return nil }
+            return String(w.dropFirst(current.count))
+        })
+        for c in "ban" { _ = f.handle(.char(c)) }
+        #expect(f.suggestion == "ana")
+        var s = Screen(size: Size(width: 30, height: 2))
+        f.render(on: &s, in: s.bounds)
+        #expect(s.text(row: 1) == "> banana")
+        #expect(s.styleLayer(row: 1) == "aa   #dd")
+        #expect(f.handle(.tab) == .handled)
+        #expect(f.text == "banana")
+        #expect(f.suggestion == nil)
+        #expect(f.handle(.tab) == .ignored, "no suggestion: Tab is left to the caller")
+    }
+
+    @Test func longTextScrollsToKeepTheCursorVisible() {
+        var f = TextField(prompt: "P", text: String(repeating: "abcdefghij", count: 5))
+        var s = Screen(size: Size(width: 20, height: 2))
+        f.render(on: &s, in: s.bounds)
+        #expect(s.text(row: 1) == "> defghijabcdefghij", "17 characters and the cursor cell")
+        _ = f.handle(.home)
+        s = Screen(size: Size(width: 20, height: 2))
+        f.render(on: &s, in: s.bounds)
+        #expect(s.text(row: 1) == "> abcdefghijabcdefgh")
+    }
+
+    @Test func placeholderShowsWhenEmpty() {
+        let f = TextField(prompt: "Address", placeholder: "10.0.0.1")
+        var s = Screen(size: Size(width: 20, height: 2))
+        f.render(on: &s, in: s.bounds)
+        #expect(s.text(row: 1) == "> 10.0.0.1")
+        #expect(s.styleLayer(row: 1) == "aa#ddddddd")
+    }
+}
+
+@Suite struct YesNoTests {
+    @Test func keysChooseAndSubmit() {
+        var q = YesNo(question: "Would you like to set up local storage?", defaultValue: true)
+        #expect(q.handle(.enter) == .submit(true))
+        #expect(q.handle(.right) == .handled)
+        #expect(q.value == false)
+        #expect(q.handle(.enter) == .submit(false))
+        #expect(q.handle(.char("y")) == .submit(true))
+        #expect(q.handle(.char("N")) == .submit(false))
+        #expect(q.handle(.escape) == .cancel)
+        #expect(q.handle(.char("x")) == .ignored)
+    }
+
+    @Test func rendersQuestionDefaultAndChoice() {
+        let q = YesNo(question: "Configure distributed networking?", defaultValue: false)
+        var s = Screen(size: Size(width: 70, height: 3))
+        q.render(on: &s, in: s.bounds)
+        #expect(s.lines == ["Configure distributed networking? (yes/no) [default=no]", "", "    Yes     [ No ]"])
+    }
+}
+
+@Suite struct ProgressListTests {
+    static func sample() -> ProgressList {
+        ProgressList(items: [
+            .init(id: "lxd", title: "Bootstrap LXD", member: "micro01", state: .done, started: 0, finished: 3.2, budget: 300),
+            .init(id: "ceph", title: "Bootstrap MicroCeph", member: "micro01", state: .done, started: 3.2, finished: 20, budget: 300),
+            .init(id: "join2", title: "Join LXD", member: "micro02", state: .running, started: 20, budget: 300),
+            .init(id: "osd", title: "Add OSDs", member: "micro03", state: .running, started: 21, budget: 60,
+                  amount: .init(done: 3, total: 8, unit: "disks", remaining: 20)),
+            .init(id: "join3", title: "Join MicroOVN", member: "micro03", state: .failed("connection refused by micro03:7443 (is microcloudd running?)"),
+                  started: 20, finished: 45, budget: 30),
+            .init(id: "net", title: "Configure networks", state: .pending, budget: 120),
+            .init(id: "ui", title: "Create UI access link", state: .skipped("LXD lacks auth_bearer")),
+        ])
+    }
+
+    @Test func rendersStatesTimesAndBars() {
+        var s = Screen(size: Size(width: 80, height: 12))
+        Self.sample().render(on: &s, in: s.bounds, now: 95)
+        Golden.check("progress-list", s.plainText)
+        #expect(s.text(row: 0).hasPrefix("✓ Bootstrap LXD"))
+        #expect(s.text(row: 0).hasSuffix("0:03 / 5:00"))
+        #expect(s.text(row: 4).contains("3/8 disks · ~0:20 left"))
+    }
+
+    @Test func overBudgetTimeIsAWarning() {
+        var s = Screen(size: Size(width: 80, height: 12))
+        Self.sample().render(on: &s, in: s.bounds, now: 95)
+        // "Add OSDs" has run 74 s of a 60 s budget.
+        #expect(s.text(row: 3).hasSuffix("1:14 / 1:00"))
+        #expect(s.styleLayer(row: 3).hasSuffix("wwwwwwwwwww"))
+    }
+
+    @Test func scrollingStopsFollowingAndEndResumes() {
+        var p = ProgressList(items: (1...30).map { .init(id: "\($0)", title: "Step \($0)", state: $0 < 25 ? .done : .pending, started: 0, finished: 1) })
+        var s = Screen(size: Size(width: 40, height: 5))
+        p.render(on: &s, in: s.bounds, now: 10)
+        #expect(s.text(row: 3).hasPrefix("✓ Step 24"), "follows the last finished step")
+        _ = p.handle(.home)
+        s = Screen(size: Size(width: 40, height: 5))
+        p.render(on: &s, in: s.bounds, now: 10)
+        #expect(s.text(row: 0).hasPrefix("✓ Step 1 "))
+        #expect(s.text(row: 4).hasSuffix("↓"))
+        _ = p.handle(.end)
+        #expect(p.follow)
+    }
+}
+
+@Suite struct LogViewTests {
+    @Test func followsTheEndAndScrolls() {
+        var log = LogView()
+        for i in 1...20 { log.append("line \(i)") }
+        var s = Screen(size: Size(width: 20, height: 3))
+        log.render(on: &s, in: s.bounds)
+        #expect(s.lines == ["line 18" + String(repeating: " ", count: 12) + "↑", "line 19", "line 20"])
+        _ = log.handle(.pageUp)
+        s = Screen(size: Size(width: 20, height: 3))
+        log.render(on: &s, in: s.bounds)
+        #expect(s.lines == ["line 8" + String(repeating: " ", count: 13) + "↑", "line 9", "line 10" + String(repeating: " ", count: 12) + "↓"])
+        log.append("line 21")
+        #expect(log.offsetFromEnd == 11, "a scrolled view stays where it is when lines arrive")
+    }
+
+    @Test func keepsAtMostItsLimit() {
+        var log = LogView(limit: 3)
+        for i in 1...5 { log.append("\(i)") }
+        #expect(log.lines.map(\.text) == ["3", "4", "5"])
+    }
+}
