@@ -21,17 +21,17 @@ struct PreseedCommand: AsyncParsableCommand {
         let preseed: Preseed
         do {
             let (parsed, warnings) = try Preseed.parse(yaml)
-            warnings.forEach { out.warning($0.description) }
+            warnings.forEach { out.warning("\($0.field): \($0.message)") }
             preseed = parsed
         } catch {
             out.error("\(error)")
             throw ExitCode(2)
         }
         let issues = preseed.validate()
-        issues.filter { $0.severity == .warning }.forEach { out.warning($0.description) }
+        issues.filter { $0.severity == .warning }.forEach { out.warning("\($0.field): \($0.message)") }
         let errors = issues.filter { $0.severity == .error }
         if !errors.isEmpty {
-            errors.forEach { out.error($0.description) }
+            errors.forEach { out.error("\($0.field): \($0.message)") }
             out.line("The preseed file has \(errors.count) problem\(errors.count == 1 ? "" : "s"); nothing was changed.")
             throw ExitCode(2)
         }

@@ -75,10 +75,10 @@ struct PreseedInitiator {
         gathered.problems.forEach { out.error($0) }
         if !gathered.problems.isEmpty { throw ExitCode(1) }
         let (plan, issues) = preseed.resolve(inventories: gathered.found, localName: flow.local.name)
-        issues.filter { $0.severity == .warning }.forEach { out.warning($0.description) }
+        issues.filter { $0.severity == .warning }.forEach { out.warning("\($0.field): \($0.message)") }
         let errors = issues.filter { $0.severity == .error }
         guard let plan, errors.isEmpty else {
-            errors.forEach { out.error($0.description) }
+            errors.forEach { out.error("\($0.field): \($0.message)") }
             out.line("Nothing was changed.")
             throw ExitCode(2)
         }
