@@ -20,28 +20,31 @@ extension Daemon {
         })
         self.log.notice("joining services", metadata: ["services": "\(put.services.map(\.service.rawValue).joined(separator: ","))"])
         joinTask = Task {
-            let session = await self.session
-            let relay: @Sendable (ProgressEvent) -> Void = { event in
-                Task {
+            let session = self.session
+            // One pump keeps the events in the order the agent reported them.
+            let (events, sink) = AsyncStream<ProgressEvent>.makeStream()
+            let pump = Task {
+                for await event in events {
                     await log.append(event)
                     await session?.note(SessionEvent(kind: .progress, progress: event))
                 }
             }
+            var result = ""
             do {
                 let lxdJoins = put.services.filter { $0.service == .lxd }
-                if !lxdJoins.isEmpty { try await agent.join(services: lxdJoins, progress: relay) }
-                try await self.recordMembers(put.members)
-                await self.finishJoin(result: "", session: session)
+                if !lxdJoins.isEmpty { try await agent.join(services: lxdJoins, progress: { sink.yield($0) }) }
+                try self.recordMembers(put.members)
             } catch {
-                await self.finishJoin(result: "\(error)", session: session)
+                result = "\(error)"
             }
+            sink.finish()
+            await pump.value
+            await self.finishJoin(result: result, session: session)
         }
         return HTTPResponse.json(["started": true], status: 202)
     }
 
     private func finishJoin(result: String, session: TrustSession?) async {
-        // Let relayed events land before the result is visible.
-        try? await Task.sleep(for: .milliseconds(50))
         joinResult = result
         await joinLog.close()
         if result.isEmpty {
