@@ -10,7 +10,7 @@ import Testing
     static let enabled = ProcessInfo.processInfo.environment["MICROCLOUD_TUI_SMOKE"] == "1"
 
     @Test(.enabled(if: enabled, "needs a TTY; set MICROCLOUD_TUI_SMOKE=1 and run inside tmux"))
-    func pickerOnCurses() throws {
+    func pickerOnCurses() async throws {
         let env = ProcessInfo.processInfo.environment
         let out = env["MICROCLOUD_TUI_SMOKE_OUT"] ?? "/tmp/microcloud-tui-smoke.out"
         let terminal = try CursesTerminal(options: .fromEnvironment(logPath: out + ".log"))
@@ -18,7 +18,7 @@ import Testing
         var program = Picker.program
         program.tick = { .tick($0) }
         program.isLive = { _ in true }
-        let final = ProgramRunner.run(program, initial: Picker.State(phase: .ask(YesNo(question: "Look for servers? (ネットワーク 🙂)", defaultValue: true)), size: terminal.size),
+        let final = await ProgramRunner.start(program, initial: Picker.State(phase: .ask(YesNo(question: "Look for servers? (ネットワーク 🙂)", defaultValue: true)), size: terminal.size),
                                       on: terminal) { _, sink in
             FileHandle.standardError.write(Data("discovery started (this line must land in the log, not on screen)\n".utf8))
             if env["MICROCLOUD_TUI_SMOKE_CRASH"] == "1" {

@@ -91,7 +91,7 @@ enum Picker {
              .event(.key(.char(" "))), .event(.key(.down)), .event(.key(.char(" "))),
              .waitUntil("two selected") { $0.plainText.contains("2 of 3 selected") },
              .event(.key(.enter))])
-        let final = ProgramRunner.run(Picker.program, initial: Picker.State(phase: .ask(YesNo(question: "Look for servers?", defaultValue: true)), size: terminal.size),
+        let final = await ProgramRunner.start(Picker.program, initial: Picker.State(phase: .ask(YesNo(question: "Look for servers?", defaultValue: true)), size: terminal.size),
                                       on: terminal) { effect, sink in
             #expect(effect == .discover)
             for i in 1...3 {
@@ -111,37 +111,37 @@ enum Picker {
         #expect(terminal.cellsWritten < terminal.draws * 80 * 24 / 4)
     }
 
-    @Test func aResizeRedrawsAtTheNewSizeAndTooSmallShowsTheNotice() {
+    @Test func aResizeRedrawsAtTheNewSizeAndTooSmallShowsTheNotice() async {
         let terminal = VirtualTerminal(script: [
             .event(.resize(Size(width: 70, height: 20))),
             .waitUntil("notice") { $0.plainText.contains("Terminal too small") },
             .event(.resize(Size(width: 100, height: 30))),
             .waitUntil("side panel") { $0.plainText.contains("Plan so far") && $0.size == Size(width: 100, height: 30) },
             .event(.key(.ctrlC))])
-        let final = ProgramRunner.run(Picker.program, initial: Picker.State(phase: .ask(YesNo(question: "Go?", defaultValue: true)), size: terminal.size),
+        let final = await ProgramRunner.start(Picker.program, initial: Picker.State(phase: .ask(YesNo(question: "Go?", defaultValue: true)), size: terminal.size),
                                       on: terminal) { _, _ in [] }
         #expect(terminal.failures.isEmpty, "\(terminal.failures)")
         if case .quit = final.phase {} else { Issue.record("Ctrl-C should end the program") }
     }
 
-    @Test func ticksArriveWhileLiveWithGrowingTimes() {
+    @Test func ticksArriveWhileLiveWithGrowingTimes() async {
         var program = Picker.program
         program.tick = { .tick($0) }
         program.isLive = { $0.ticks.count < 3 }
         let base = program.isDone
         program.isDone = { base($0) || $0.ticks.count >= 3 }
         let terminal = VirtualTerminal()
-        let final = ProgramRunner.run(program, initial: Picker.State(phase: .ask(YesNo(question: "Go?", defaultValue: true)), size: terminal.size),
+        let final = await ProgramRunner.start(program, initial: Picker.State(phase: .ask(YesNo(question: "Go?", defaultValue: true)), size: terminal.size),
                                       on: terminal, tickInterval: .milliseconds(10)) { _, _ in [] }
         #expect(final.ticks.count == 3)
         #expect(final.ticks == final.ticks.sorted() && final.ticks[0] > 0)
     }
 
-    @Test func terminateEndsAProgramThatIgnoresIt() {
+    @Test func terminateEndsAProgramThatIgnoresIt() async {
         var program = Picker.program
         program.event = { if case .key(let k) = $0 { .key(k) } else { nil } }
         let terminal = VirtualTerminal(script: [.event(.terminate)])
-        let final = ProgramRunner.run(program, initial: Picker.State(phase: .ask(YesNo(question: "Go?", defaultValue: true)), size: terminal.size),
+        let final = await ProgramRunner.start(program, initial: Picker.State(phase: .ask(YesNo(question: "Go?", defaultValue: true)), size: terminal.size),
                                       on: terminal) { _, _ in [] }
         if case .ask = final.phase {} else { Issue.record("state should be unchanged") }
     }
