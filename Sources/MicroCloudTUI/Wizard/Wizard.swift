@@ -1,0 +1,41 @@
+import Foundation
+import MicroCloudKit
+
+/// The `microcloud init` wizard: pure `update` and `view` over `WizardState`. The runner in the `microcloud`
+/// executable performs the `WizardEffect`s and answers with `WizardMessage`s.
+public enum Wizard {
+    public static let abortReason = "Initiator aborted the setup"
+
+    /// The first state; the runner then sends `.addresses` (and nothing happens before that).
+    public static func start(now: Date, size: Size) -> WizardState {
+        WizardState(now: now, size: size)
+    }
+
+    public static func update(_ state: WizardState, _ message: WizardMessage) -> (WizardState, [WizardEffect]) {
+        var s = state
+        let effects = s.apply(message)
+        return (s, effects)
+    }
+
+    public static func view(_ state: WizardState, _ size: Size) -> Screen {
+        state.render(size: size)
+    }
+
+    /// The wizard as a `Program` for `ProgramRunner`: terminal events become messages (SIGTERM/SIGHUP count as
+    /// Ctrl-C, so joiners are told), ticks carry the wall clock, and it ends once `quit` was emitted.
+    public static func program(clock: @escaping @Sendable () -> Date = { Date() })
+        -> Program<WizardState, WizardMessage, WizardEffect> {
+        Program(update: update, view: view,
+                event: { event in
+                    switch event {
+                    case .key(let k): .key(k)
+                    case .paste(let text): .paste(text)
+                    case .resize(let size): .resize(size)
+                    case .terminate: .key(.ctrlC)
+                    }
+                },
+                tick: { _ in .tick(clock()) },
+                isLive: { $0.needsTicks },
+                isDone: { $0.finished })
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import MicroCloudKit
+
+/// A thing on one member: a disk (by path) or an interface (by name). Row id of the per-member tables.
+public struct MemberItem: Hashable, Sendable, Comparable {
+    public var member: String
+    public var name: String
+
+    public init(member: String, name: String) {
+        self.member = member
+        self.name = name
+    }
+
+    public static func < (a: MemberItem, b: MemberItem) -> Bool {
+        a.member == b.member ? naturalLess(a.name, b.name) : naturalLess(a.member, b.member)
+    }
+}
+
+/// The open trust session, as `sessionOpened` told it.
+public struct SessionInfo: Sendable, Equatable {
+    public var passphrase: String
+    public var expiresAt: Date
+    public var localName: String
+    public var localFingerprint: String
+}
+
+/// A few one-line text fields with focus, as the Ceph network and OVN screens use them. Validation lives in
+/// pure rule functions (fields depend on each other), so the fields themselves carry none.
+public struct WizardForm: Sendable {
+    public var fields: [TextField]
+    /// Short labels shown in front of each input.
+    public var labels: [String]
+    public var focus = 0
+    /// Set by a failed Enter: empty required fields then count as errors too.
+    public var attempted = false
+    /// A problem of the whole form (e.g. no gateway at all).
+    public var formError: String?
+
+    public init(labels: [String], fields: [TextField]) {
+        self.labels = labels
+        self.fields = fields
+    }
+
+    public var values: [String] { fields.map(\.value) }
+    public var texts: [String] { fields.map(\.text) }
+}
+
+/// The answers of the question steps: what the summary can jump back to and the plan is built from.
+public struct WizardAnswers: Sendable {
+    public var localTable = SelectTable<MemberItem>(title: "", columns: [])
+    public var localWipe: Set<MemberItem> = []
+    /// The operator chose to go without local storage.
+    public var localDeclined = false
+
+    public var cephTable = SelectTable<MemberItem>(title: "", columns: [])
+    public var cephWipe: Set<MemberItem> = []
+    public var cephDeclined = false
+    public var cephEncrypt = false
+    public var cephFS = true
+    /// The yes/no asked after the Ceph disk table (encrypt, then CephFS), if any.
+    public var cephQuestion: CephQuestion?
+
+    public var cephNetworks = WizardForm(labels: [], fields: [])
+
+    public var uplinkTable = SelectTable<MemberItem>(title: "", columns: [])
+    public var uplinksDeclined = false
+
+    public var ovnForm = WizardForm(labels: [], fields: [])
+
+    /// Steps the operator has answered (Enter accepted) at least once.
+    public var answered: Set<WizardStep> = []
+
+    public enum CephQuestion: Sendable, Equatable {
+        case encrypt(YesNo)
+        case cephFS(YesNo)
+    }
+}
+
+/// After the servers are chosen: waiting for inventories, or what went wrong gathering them.
+public enum GatherState: Sendable, Equatable {
+    case idle
+    case gathering
+    case problems([String])
+    case done
+}
+
+/// The summary screen: a cursor over its sections and buttons, a scroll offset, the save-as-preseed field.
+public struct SummaryState: Sendable {
+    public var cursor = 0
+    public var scroll = 0
+    public var saveField: TextField?
+    public var message: LogView.Line?
+}
+
+/// The bootstrap as it runs, and how it ended.
+public struct RunState: Sendable {
+    public var plan: ClusterPlan
+    public var startedAt: Date
+    public var list = ProgressList()
+    public var log = LogView()
+    public var report: BootstrapReport?
+    public var snapshot: ClusterSnapshot?
+    public var failed = false
+    public var finished = false
+
+    public init(plan: ClusterPlan, startedAt: Date) {
+        self.plan = plan
+        self.startedAt = startedAt
+    }
+}
+
+/// The result tables after a successful bootstrap, one tab each.
+public struct ResultsState: Sendable, Equatable {
+    public static let tabs = ["Members", "Storage pools", "Networks", "Default profile"]
+    public var tab = 0
+    public var scroll = 0
+}
+
+/// The whole wizard as a value: `Wizard.update` makes the next one, `Wizard.view` draws it.
+public struct WizardState: Sendable {
+    public internal(set) var step: WizardStep = .address
+    public internal(set) var now: Date
+    public internal(set) var size: Size
+
+    // Address
+    public internal(set) var hostAddresses: [HostAddress] = []
+    public internal(set) var addressTable = SelectTable<String>(
+        title: "Select an address for MicroCloud's internal traffic:", columns: ["ADDRESS", "IFACE"])
+    public internal(set) var address: HostAddress?
+    public internal(set) var addressAutoPicked = false
+    var discoveryInterface: String?
+
+    // Trust session and servers
+    public internal(set) var session: SessionInfo?
+    var sessionRequested = false
+    public internal(set) var sessionEnded: String?
+    public internal(set) var servers: [String: Server] = [:]
+    public internal(set) var serverTable = SelectTable<String>(
+        title: "Systems will appear in the table as they are detected. Select those that should join the cluster:",
+        columns: ["NAME", "ADDRESS", "FINGERPRINT", "STATE"])
+    /// "Set up this server alone?" after Esc on an empty selection.
+    public internal(set) var aloneQuestion: YesNo?
+    var aloneOffered = false
+    /// Servers confirmed in the trust session (the local one not included).
+    public internal(set) var confirmed: [Server]?
+    public internal(set) var gather: GatherState = .idle
+
+    // Inventories and answers
+    public internal(set) var inventories: [Inventory] = []
+    public internal(set) var answers = WizardAnswers()
+    /// Enter on an empty disk/uplink table arms this; a second Enter skips the step.
+    var skipArmed = false
+    /// The step being edited from the summary, with the answers to restore on Esc.
+    public internal(set) var editing: WizardStep?
+    var editSnapshot: WizardAnswers?
+
+    public internal(set) var summary = SummaryState()
+    public internal(set) var run: RunState?
+    public internal(set) var results = ResultsState()
+
+    /// A problem reported by an effect (`failed`), shown until the next key.
+    public internal(set) var banner: String?
+    /// Set once `quit` is emitted: the program is over.
+    public internal(set) var finished = false
+    /// What `quit` asked to print (also for runners that read the final state).
+    public internal(set) var exitText: String?
+    /// Set when `abort` was emitted.
+    public internal(set) var abortReason: String?
+
+    public init(now: Date, size: Size = Size(width: 80, height: 24)) {
+        self.now = now
+        self.size = size
+    }
+
+    public var localName: String? { session?.localName }
+    /// Seconds left in the trust session (nil when there is none, or it no longer matters).
+    public var sessionRemaining: Double? {
+        guard let s = session, step <= .servers, confirmed == nil else { return nil }
+        return max(0, s.expiresAt.timeIntervalSince(now))
+    }
+}
