@@ -87,3 +87,26 @@ import Testing
         #expect(p.sessionPassphrase == (text.isEmpty ? "" : text))
     }
 }
+
+@Suite struct PlanSummaryTests {
+    @Test func labSummary() {
+        #expect(Fixture.labPlan.summaryLines == [
+            "Using local storage on Btrfs for the local pool",
+            "Using \(Fixture.path(1)) on micro01 for local storage pool",
+            "Using \(Fixture.path(1)) on micro02 for local storage pool",
+            "Using \(Fixture.path(1)) on micro03 for local storage pool",
+            "Using a lxdbr0 bridge (10.79.0.1/24) on every member for instance networking",
+        ])
+    }
+
+    @Test func fullSummaryInQuestionOrder() {
+        var plan = Fixture.fullPlan
+        plan.edit("micro01") { $0.underlayIP = "10.0.1.11" }
+        let lines = plan.summaryLines
+        #expect(lines.count == 14)
+        #expect(lines[4] == "Using 1 disk(s) on micro01 for remote storage pool")
+        #expect(lines[7...9] == ["Using CephFS for the remote-fs pool", "Using 10.0.0.0/24 for Ceph internal traffic",
+                                 "Using 10.0.0.0/24 for Ceph public traffic"])
+        #expect(lines.last == "Using 10.0.1.11 on micro01 for OVN underlay traffic")
+    }
+}
