@@ -181,3 +181,13 @@ import Testing
         #expect(p.systems[0].name == "1234")
     }
 }
+
+@Suite struct PreseedSecrecyTests {
+    @Test func printingNeverShowsThePassphrase() throws {
+        let (p, _) = try Preseed.parse("initiator: micro01\nsession_passphrase: hunter two three four\nsystems:\n- name: micro01\n")
+        #expect(!"\(p)".contains("hunter"))
+        #expect(!String(reflecting: p).contains("hunter"))
+        #expect("\(p)".contains("<redacted>") && "\(p)".contains("micro01"))
+        #expect(!p.validate().contains { $0.message.contains("hunter") })
+    }
+}

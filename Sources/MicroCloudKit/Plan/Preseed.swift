@@ -210,3 +210,21 @@ public struct PreseedError: Error, CustomStringConvertible, Hashable, Sendable {
         return where_ + message
     }
 }
+
+// Printing a preseed (logs, debugging) must never show the passphrase: a summary instead of a field dump.
+extension Preseed: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        var parts: [String] = []
+        if let v = initiator { parts.append("initiator: \(v)") }
+        if let v = initiatorAddress { parts.append("initiator_address: \(v)") }
+        if let v = lookupSubnet { parts.append("lookup_subnet: \(v)") }
+        if let p = sessionPassphrase, !p.isEmpty { parts.append("session_passphrase: <redacted>") }
+        parts.append("systems: [\(systems.map(\.name).joined(separator: ", "))]")
+        if ovn != nil { parts.append("ovn: set") }
+        if ceph != nil { parts.append("ceph: set") }
+        if let s = storage { parts.append("storage filters: \(s.local.count) local, \(s.ceph.count) ceph") }
+        return "Preseed(" + parts.joined(separator: ", ") + ")"
+    }
+
+    public var debugDescription: String { description }
+}
