@@ -33,8 +33,9 @@ import Testing
         let (plan, issues) = try load("lab.yaml").resolve(inventories: labInventories, localName: "micro01")
         #expect(issues == [])
         let p = try #require(plan)
-        #expect(p.services == [.microcloud, .lxd] && p.localPool?.driver == "btrfs")
-        #expect(p.members.allSatisfy { $0.localDisk?.wipe == true })
+        #expect(p.services == [.microcloud, .lxd])
+        #expect(p.localPool == LocalPoolPlan(driver: "btrfs", loopSize: "2GiB"))
+        #expect(p.members.allSatisfy { $0.localDisk == nil && $0.cephDisks.isEmpty }, "no disk is ever touched")
         #expect(p.fallbackBridge == .standard && p.ceph == nil && p.ovn == nil)
     }
 
@@ -43,6 +44,8 @@ import Testing
         #expect(issues == [])
         #expect(plan?.lookupSubnet == "10.77.0.0/24")
         #expect(plan?.members.map(\.address) == ["10.77.0.11", "10.77.0.12", "10.77.0.13"])
+        #expect(plan?.localPool?.description == "Local storage on Btrfs in a loop file")
+        #expect(plan?.members.allSatisfy { $0.localDisk == nil } == true)
     }
 
     @Test func fullExample() throws {

@@ -23,6 +23,14 @@ private let d1 = Fixture.path(1), d2 = Fixture.path(2)
         #expect(plan.validate(inventories: Fixture.byName(Fixture.lab)) == [])
     }
 
+    @Test func loopFilePoolNeedsNoDisks() {
+        var plan = Fixture.labPlan
+        plan.localPool = LocalPoolPlan(driver: "btrfs", loopSize: "2GiB")
+        plan.editAll { $0.localDisk = nil }
+        #expect(plan.validate(inventories: Fixture.byName(Fixture.lab)) == [])
+        #expect(plan.localPool?.needsDisk == false)
+    }
+
     @Test func bridgeWithIPv6IsFine() {
         var plan = Fixture.labPlan
         plan.fallbackBridge = BridgePlan(ipv4: "10.79.0.1/24", ipv6: "fd42:79::1/64")
@@ -163,6 +171,29 @@ let localRules: [PlanRuleCase] = [
           "A local disk is chosen on \"micro01\" but the plan has no local storage pool. Remove the disk or plan "
           + "local storage.") { p, _ in
         p.localPool = nil
+    },
+    .init("loop file with the dir driver", .lab, field: "local_pool_loop_size",
+          "The dir driver uses no loop file. Remove the loop size, or use Btrfs or ZFS.") { p, _ in
+        p.localPool = LocalPoolPlan(driver: "dir", loopSize: "2GiB")
+        p.editAll { $0.localDisk = nil }
+    },
+    .init("loop file size invalid", .lab, field: "local_pool_loop_size",
+          "Loop file size \"200MiB\" is not a size of at least 1GiB. Give one such as 5GiB.") { p, _ in
+        p.localPool = LocalPoolPlan(driver: "btrfs", loopSize: "200MiB")
+        p.editAll { $0.localDisk = nil }
+    },
+    .init("loop file with a disk", .lab, field: "systems[micro02].storage.local",
+          "The local pool lives in a loop file and uses no disk, but \(d1) is chosen on \"micro02\". Remove the disk "
+          + "or the loop size.") { p, _ in
+        p.localPool = LocalPoolPlan(driver: "btrfs", loopSize: "2GiB")
+    },
+    .init("mounted disk", .lab, field: "systems[micro02].storage.local",
+          "Disk \(d1) on \"micro02\" is mounted, so the system is using it. Choose a disk nothing uses.") { _, inv in
+        inv["micro02"]?.disks[1].mounted = true
+    },
+    .init("read-only disk", .full, field: "systems[micro02].storage.ceph",
+          "Disk \(d2) on \"micro02\" is read-only. Choose a writable disk.") { _, inv in
+        inv["micro02"]?.disks[2].readOnly = true
     },
     .init("dir driver with a disk", .lab, field: "systems[micro01].storage.local",
           "The dir driver keeps local storage in a directory and uses no disk, but \(d1) is chosen on \"micro01\". "

@@ -97,7 +97,7 @@ import Testing
         #expect(warnings.allSatisfy { $0.severity == .warning })
         #expect(warnings[0].message == "Unknown key \"colour\" is ignored. Known keys here: initiator, "
             + "initiator_address, lookup_subnet, lookup_timeout, session_passphrase, session_timeout, systems, ovn, "
-            + "ceph, storage, local_pool_driver, fallback_bridge.")
+            + "ceph, storage, local_pool_driver, local_pool_loop_size, fallback_bridge.")
         #expect(warnings[1].message == "Unknown key \"storge\" is ignored. Did you mean \"storage\"? Known keys here: "
             + "name, address, ovn_uplink_interface, ovn_underlay_ip, storage.")
         #expect(warnings[2].message == "encrypt applies to Ceph disks only; it is ignored for local storage.")

@@ -309,6 +309,22 @@ private func resolve(_ yaml: String, _ inventories: [Inventory] = Fixture.lab,
         #expect(try resolve(header).plan?.localPool == nil, "no local keys: no local pool")
     }
 
+    @Test func loopFilePoolTakesNoDisk() throws {
+        let (plan, issues) = try resolve(header + "local_pool_loop_size: 4GiB\n")
+        #expect(issues == [])
+        #expect(plan?.localPool == LocalPoolPlan(driver: "btrfs", loopSize: "4GiB"))
+        #expect(plan?.members.allSatisfy { $0.localDisk == nil } == true)
+    }
+
+    @Test func filtersNeverPickMountedOrReadOnlyDisks() throws {
+        var inv = Fixture.lab
+        inv[0].disks[1].mounted = true
+        inv[1].disks[1].readOnly = true
+        let (plan, issues) = try resolve(header + "storage:\n  local:\n  - find: type == scsi\n", inv)
+        #expect(issues == [])
+        #expect(plan?.members.map { $0.localDisk?.path } == [Fixture.path(2), Fixture.path(2), Fixture.path(1)])
+    }
+
     @Test func fallbackBridgeSettings() throws {
         let custom = try resolve(header + "fallback_bridge:\n  name: br-lab\n  ipv4_address: 10.80.0.1/24\n")
         #expect(custom.plan?.fallbackBridge == BridgePlan(name: "br-lab", ipv4: "10.80.0.1/24"))

@@ -141,6 +141,21 @@ let topLevelRules: [PreseedRuleCase] = [
           "Unknown local pool driver \"ext4\". Use one of: zfs, btrfs, dir.") {
         $0.localPoolDriver = "ext4"
     },
+    .init("loop size invalid", field: "local_pool_loop_size",
+          "Loop file size \"big\" is not a size of at least 1GiB. Give one such as 5GiB.") {
+        $0.localPoolLoopSize = "big"
+    },
+    .init("loop size with dir", field: "local_pool_loop_size",
+          "The dir driver uses no loop file. Remove the loop size, or use Btrfs or ZFS.") {
+        $0.localPoolLoopSize = "2GiB"
+        $0.localPoolDriver = "dir"
+    },
+    .init("loop size with local disks", field: "local_pool_loop_size",
+          "A local pool in a loop file uses no disk. Remove local_pool_loop_size, or the local disks and "
+          + "storage.local filters.") {
+        $0.localPoolLoopSize = "2GiB"
+        $0.storage = Preseed.Storage(local: [Preseed.DiskFilterEntry(find: "type == scsi")])
+    },
     .init("bridge address auto", field: "fallback_bridge.ipv4_address",
           "The bridge's IPv4 address must be explicit, not \"auto\" (LXD would probe the network for a free "
           + "subnet). Give one such as 10.79.0.1/24.") {

@@ -34,6 +34,14 @@ import Testing
         #expect(try roundTrip(plan, Fixture.lab) == plan)
     }
 
+    @Test func loopFilePlanRoundTrips() throws {
+        var plan = Fixture.labPlan
+        plan.localPool = LocalPoolPlan(driver: "btrfs", loopSize: "2GiB")
+        plan.editAll { $0.localDisk = nil }
+        #expect(plan.preseedYAML(passphrase: nil).contains("local_pool_loop_size: 2GiB\n"))
+        #expect(try roundTrip(plan, Fixture.lab) == plan)
+    }
+
     @Test func labPlanText() {
         let expected = """
         # MicroCloud preseed, written from a reviewed plan.
