@@ -38,26 +38,33 @@ public struct LocalPoolPlan: Codable, Hashable, Sendable {
     public var name: String
     /// "zfs", "btrfs" or "dir".
     public var driver: String
-    /// Says what it really is: "Local storage on ZFS", "Local storage on Btrfs", "Local storage in a directory".
+    /// Says what it really is: "Local storage on ZFS", "Local storage on Btrfs in a loop file",
+    /// "Local storage in a directory".
     public var description: String
+    /// When set ("5GiB"), LXD puts the pool in a loop file of this size on each member instead of a whole disk
+    /// (LXD's `size` key): for test servers whose only disks must not be touched.
+    public var loopSize: String?
 
-    public init(driver: String, name: String = "local") {
+    public init(driver: String, name: String = "local", loopSize: String? = nil) {
         self.name = name
         self.driver = driver
-        self.description = LocalPoolPlan.describe(driver)
+        self.loopSize = loopSize
+        self.description = LocalPoolPlan.describe(driver, loop: loopSize != nil)
     }
 
-    /// zfs and btrfs take a whole disk per member; dir keeps data in LXD's own directory and takes none.
-    public var needsDisk: Bool { driver != "dir" }
+    /// zfs and btrfs take a whole disk per member unless they live in a loop file; dir takes none.
+    public var needsDisk: Bool { driver != "dir" && loopSize == nil }
 
-    static func describe(_ driver: String) -> String {
+    static func describe(_ driver: String, loop: Bool) -> String {
+        let base: String
         switch driver {
-        case "zfs": return "Local storage on ZFS"
-        case "btrfs": return "Local storage on Btrfs"
+        case "zfs": base = "Local storage on ZFS"
+        case "btrfs": base = "Local storage on Btrfs"
         case "dir": return "Local storage in a directory"
-        case "lvm": return "Local storage on LVM"
-        default: return "Local storage on \(driver)"
+        case "lvm": base = "Local storage on LVM"
+        default: base = "Local storage on \(driver)"
         }
+        return loop ? base + " in a loop file" : base
     }
 }
 

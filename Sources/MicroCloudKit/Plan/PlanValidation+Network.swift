@@ -191,13 +191,13 @@ func isValidInterfaceName(_ name: String) -> Bool {
 }
 
 extension IPAddress {
-    /// This address plus `n` (wrapping within its family).
-    public func advanced(by n: Int) -> IPAddress {
+    /// This address plus `n`, wrapping within its family.
+    public func advanced(by n: UInt) -> IPAddress {
         var out = bytes
         var carry = n
         var i = out.count - 1
         while carry != 0 && i >= 0 {
-            let sum = Int(out[i]) + (carry & 0xFF)
+            let sum = UInt(out[i]) + (carry & 0xFF)
             out[i] = UInt8(sum & 0xFF)
             carry = (carry >> 8) + (sum >> 8)
             i -= 1

@@ -12,6 +12,15 @@ extension ClusterPlan {
             }
             return issues
         }
+        if let size = pool.loopSize {
+            if pool.driver == "dir" {
+                issues.append(.error("local_pool_loop_size", "The dir driver uses no loop file. Remove the loop size, "
+                    + "or use Btrfs or ZFS."))
+            } else if (parseByteSize(size) ?? 0) < 1 << 30 {
+                issues.append(.error("local_pool_loop_size", "Loop file size \"\(size)\" is not a size of at least "
+                    + "1GiB. Give one such as 5GiB."))
+            }
+        }
         for m in members {
             let field = memberField(m.name, "storage.local")
             guard let inv = inventories[m.name] else { continue }
@@ -35,6 +44,10 @@ extension ClusterPlan {
                     continue
                 }
                 if let problem = diskProblem(choice.path, on: inv, field: field) { issues.append(problem) }
+            } else if let choice = m.localDisk, pool.loopSize != nil && pool.driver != "dir" {
+                issues.append(.error(field, member: m.name,
+                                     "The local pool lives in a loop file and uses no disk, but \(choice.path) is "
+                                     + "chosen on \"\(m.name)\". Remove the disk or the loop size."))
             } else if let choice = m.localDisk {
                 issues.append(.error(field, member: m.name,
                                      "The dir driver keeps local storage in a directory and uses no disk, but "
@@ -138,6 +151,15 @@ extension ClusterPlan {
         if disk.type == "cdrom" {
             return .error(field, member: inv.name,
                           "Disk \(path) on \"\(inv.name)\" is an optical drive. Choose a hard disk or SSD.")
+        }
+        if disk.mounted {
+            return .error(field, member: inv.name,
+                          "Disk \(path) on \"\(inv.name)\" is mounted, so the system is using it. Choose a disk "
+                          + "nothing uses.")
+        }
+        if disk.readOnly {
+            return .error(field, member: inv.name,
+                          "Disk \(path) on \"\(inv.name)\" is read-only. Choose a writable disk.")
         }
         if disk.partitionCount > 0 {
             return .error(field, member: inv.name,

@@ -18,6 +18,8 @@ public struct Preseed: Codable, Hashable, Sendable {
     public var localPoolDriver: String?
     /// Extension: the bridge used when OVN is not.
     public var fallbackBridge: Bridge?
+    /// Extension: put the `local` pool in a loop file of this size on every member ("5GiB") instead of a disk.
+    public var localPoolLoopSize: String?
 
     public struct System: Codable, Hashable, Sendable {
         public var name: String
@@ -160,7 +162,7 @@ public struct Preseed: Codable, Hashable, Sendable {
     public init(initiator: String? = nil, initiatorAddress: String? = nil, lookupSubnet: String? = nil,
                 lookupTimeout: Int? = nil, sessionPassphrase: String? = nil, sessionTimeout: Int? = nil,
                 systems: [System] = [], ovn: OVN? = nil, ceph: Ceph? = nil, storage: Storage? = nil,
-                localPoolDriver: String? = nil, fallbackBridge: Bridge? = nil) {
+                localPoolDriver: String? = nil, fallbackBridge: Bridge? = nil, localPoolLoopSize: String? = nil) {
         self.initiator = initiator
         self.initiatorAddress = initiatorAddress
         self.lookupSubnet = lookupSubnet
@@ -173,6 +175,7 @@ public struct Preseed: Codable, Hashable, Sendable {
         self.storage = storage
         self.localPoolDriver = localPoolDriver
         self.fallbackBridge = fallbackBridge
+        self.localPoolLoopSize = localPoolLoopSize
     }
 
     enum CodingKeys: String, CodingKey {
@@ -180,7 +183,7 @@ public struct Preseed: Codable, Hashable, Sendable {
         case initiatorAddress = "initiator_address", lookupSubnet = "lookup_subnet"
         case lookupTimeout = "lookup_timeout", sessionPassphrase = "session_passphrase"
         case sessionTimeout = "session_timeout", localPoolDriver = "local_pool_driver"
-        case fallbackBridge = "fallback_bridge"
+        case fallbackBridge = "fallback_bridge", localPoolLoopSize = "local_pool_loop_size"
     }
 
     /// Seconds to wait for joiners (default 60).
@@ -209,4 +212,22 @@ public struct PreseedError: Error, CustomStringConvertible, Hashable, Sendable {
         if let line { where_ = "line \(line)" + (column.map { ", column \($0)" } ?? "") + ": " }
         return where_ + message
     }
+}
+
+// Printing a preseed (logs, debugging) must never show the passphrase: a summary instead of a field dump.
+extension Preseed: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        var parts: [String] = []
+        if let v = initiator { parts.append("initiator: \(v)") }
+        if let v = initiatorAddress { parts.append("initiator_address: \(v)") }
+        if let v = lookupSubnet { parts.append("lookup_subnet: \(v)") }
+        if let p = sessionPassphrase, !p.isEmpty { parts.append("session_passphrase: <redacted>") }
+        parts.append("systems: [\(systems.map(\.name).joined(separator: ", "))]")
+        if ovn != nil { parts.append("ovn: set") }
+        if ceph != nil { parts.append("ceph: set") }
+        if let s = storage { parts.append("storage filters: \(s.local.count) local, \(s.ceph.count) ceph") }
+        return "Preseed(" + parts.joined(separator: ", ") + ")"
+    }
+
+    public var debugDescription: String { description }
 }

@@ -48,7 +48,7 @@ struct PreseedReader {
 
     static let rootKeys = ["initiator", "initiator_address", "lookup_subnet", "lookup_timeout", "session_passphrase",
                            "session_timeout", "systems", "ovn", "ceph", "storage", "local_pool_driver",
-                           "fallback_bridge"]
+                           "local_pool_loop_size", "fallback_bridge"]
 
     mutating func readRoot(_ node: Node) throws -> Preseed {
         let m = try mapping(node, path: "", known: Self.rootKeys)
@@ -60,6 +60,7 @@ struct PreseedReader {
         p.sessionPassphrase = try string(m["session_passphrase"], "session_passphrase")
         p.sessionTimeout = try int(m["session_timeout"], "session_timeout")
         p.localPoolDriver = try string(m["local_pool_driver"], "local_pool_driver")
+        p.localPoolLoopSize = try string(m["local_pool_loop_size"], "local_pool_loop_size")
         for (i, item) in try list(m["systems"], "systems").enumerated() {
             p.systems.append(try readSystem(item, path: "systems[\(i)]"))
         }

@@ -146,9 +146,12 @@ private struct Resolver {
         }
     }
 
-    /// Disks of a system a filter may still pick, in path order.
+    /// Disks of a system a filter may still pick, in path order. Filters never pick a disk the system is using
+    /// (mounted) or cannot write.
     func candidates(_ name: String, _ filter: DiskFilter) -> [Disk] {
-        (inventories[name]?.availableDisks ?? []).filter { !used[name, default: []].contains($0.id) && filter.matches($0) }
+        (inventories[name]?.availableDisks ?? []).filter {
+            !used[name, default: []].contains($0.id) && !$0.mounted && !$0.readOnly && filter.matches($0)
+        }
     }
 
     mutating func checkCount(_ count: Int, _ f: Preseed.DiskFilterEntry, field: String) {
@@ -166,9 +169,11 @@ private struct Resolver {
     mutating func planLocal(_ members: inout [MemberPlan]) -> LocalPoolPlan? {
         let filters = preseed.storage?.local ?? []
         let explicit = systems.contains { $0.storage?.local != nil }
-        guard explicit || !filters.isEmpty || preseed.localPoolDriver != nil else { return nil }
-        let pool = preseed.localPoolDriver.map { LocalPoolPlan(driver: $0) }
-            ?? LocalPoolPlanner.choose(inventories: systems.compactMap { inventories[$0.name] })
+        let loop = preseed.localPoolLoopSize
+        guard explicit || !filters.isEmpty || preseed.localPoolDriver != nil || loop != nil else { return nil }
+        let pool = (preseed.localPoolDriver.map { LocalPoolPlan(driver: $0) }
+            ?? LocalPoolPlanner.choose(inventories: systems.compactMap { inventories[$0.name] }))
+            .map { $0.driver == "dir" ? $0 : LocalPoolPlan(driver: $0.driver, loopSize: loop) }
         guard let pool else {
             issues.append(.error("storage.local", "LXD offers no storage driver common to all servers for local "
                 + "storage. Install ZFS or Btrfs support, or remove the local storage keys."))
@@ -177,7 +182,7 @@ private struct Resolver {
         for (i, s) in systems.enumerated() {
             if let local = s.storage?.local { members[i].localDisk = DiskChoice(path: local.path, wipe: local.wipe) }
         }
-        // The dir driver takes no disk: keep explicit choices so validation explains, but run no filters.
+        // dir and loop-file pools take no disk: keep explicit choices so validation explains, but run no filters.
         guard pool.needsDisk else { return pool }
         for (fi, f) in filters.enumerated() {
             guard members.contains(where: { $0.localDisk == nil }), let filter = try? DiskFilter(f.find) else { break }

@@ -302,6 +302,20 @@ extension Preseed {
             issues.append(.error("local_pool_driver", "Unknown local pool driver \"\(d)\". Use one of: "
                 + LocalPoolPlanner.drivers.joined(separator: ", ") + "."))
         }
+        if let size = localPoolLoopSize {
+            if (parseByteSize(size) ?? 0) < 1 << 30 {
+                issues.append(.error("local_pool_loop_size", "Loop file size \"\(size)\" is not a size of at least "
+                    + "1GiB. Give one such as 5GiB."))
+            }
+            if localPoolDriver == "dir" {
+                issues.append(.error("local_pool_loop_size", "The dir driver uses no loop file. Remove the loop size, "
+                    + "or use Btrfs or ZFS."))
+            }
+            if !(storage?.local ?? []).isEmpty || systems.contains(where: { $0.storage?.local != nil }) {
+                issues.append(.error("local_pool_loop_size", "A local pool in a loop file uses no disk. Remove "
+                    + "local_pool_loop_size, or the local disks and storage.local filters."))
+            }
+        }
         if let b = fallbackBridge, !b.disabled, b.ipv4Address == "auto" {
             issues.append(.error("fallback_bridge.ipv4_address", "The bridge's IPv4 address must be explicit, not "
                 + "\"auto\" (LXD would probe the network for a free subnet). Give one such as 10.79.0.1/24."))

@@ -53,7 +53,10 @@ extension ClusterPlan {
             out.append("  public_network: \(yamlScalar(ceph.publicNetwork ?? lookupSubnet))")
         }
         out.append("# Extensions of this implementation (upstream MicroCloud ignores these keys):")
-        if let pool = localPool { out.append("local_pool_driver: \(yamlScalar(pool.driver))") }
+        if let pool = localPool {
+            out.append("local_pool_driver: \(yamlScalar(pool.driver))")
+            if let size = pool.loopSize { out.append("local_pool_loop_size: \(yamlScalar(size))") }
+        }
         if let b = fallbackBridge {
             out.append("fallback_bridge:")
             out.append("  name: \(yamlScalar(b.name))")
