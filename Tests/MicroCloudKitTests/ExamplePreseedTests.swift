@@ -15,22 +15,33 @@ import Testing
         return p
     }
 
-    /// The fixture servers moved to the lab's 10.77.0.0/24.
+    /// The fixture servers moved to the lab's 10.231.0.0/24, their first disk backed by disk1.img as in the lab.
     var labInventories: [Inventory] {
         Fixture.lab.map { inv in
             var i = inv
-            i.address = inv.address.replacingOccurrences(of: "10.0.0.", with: "10.77.0.")
+            i.address = inv.address.replacingOccurrences(of: "10.0.0.", with: "10.231.0.")
             i.interfaces = inv.interfaces.map { n in
                 var n = n
-                n.addresses = n.addresses.map { $0.replacingOccurrences(of: "10.0.0.", with: "10.77.0.") }
+                n.addresses = n.addresses.map { $0.replacingOccurrences(of: "10.0.0.", with: "10.231.0.") }
                 return n
             }
+            if let first = i.disks.firstIndex(where: \.isAvailable) { i.disks[first].serial = "disk1.img" }
             return i
         }
     }
 
     @Test func labExample() throws {
         let (plan, issues) = try load("lab.yaml").resolve(inventories: labInventories, localName: "micro01")
+        #expect(issues == [])
+        let p = try #require(plan)
+        #expect(p.services == [.microcloud, .lxd])
+        #expect(p.localPool?.driver == "btrfs")
+        #expect(p.members.allSatisfy { $0.localDisk?.wipe == true }, "each server's disk1.img disk, wiped")
+        #expect(p.fallbackBridge == .standard && p.ceph == nil && p.ovn == nil)
+    }
+
+    @Test func labLoopExample() throws {
+        let (plan, issues) = try load("lab-loop.yaml").resolve(inventories: labInventories, localName: "micro01")
         #expect(issues == [])
         let p = try #require(plan)
         #expect(p.services == [.microcloud, .lxd])
@@ -42,8 +53,8 @@ import Testing
     @Test func labUnicastExample() throws {
         let (plan, issues) = try load("lab-unicast.yaml").resolve(inventories: labInventories, localName: "micro01")
         #expect(issues == [])
-        #expect(plan?.lookupSubnet == "10.77.0.0/24")
-        #expect(plan?.members.map(\.address) == ["10.77.0.11", "10.77.0.12", "10.77.0.13"])
+        #expect(plan?.lookupSubnet == "10.231.0.0/24")
+        #expect(plan?.members.map(\.address) == ["10.231.0.11", "10.231.0.12", "10.231.0.13"])
         #expect(plan?.localPool?.description == "Local storage on Btrfs in a loop file")
         #expect(plan?.members.allSatisfy { $0.localDisk == nil } == true)
     }

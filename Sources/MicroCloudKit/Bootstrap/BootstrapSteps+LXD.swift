@@ -23,6 +23,9 @@ extension BootstrapSteps {
                         if server.has("storage_pool_source_wipe") { config["source.wipe"] = "true" }
                         else { ctx.progress("This LXD cannot wipe \(disk.path) (no storage_pool_source_wipe); using it as it is") }
                     }
+                } else if let size = local.loopSize {
+                    // No disk: LXD makes a loop file of this size for the pool on each member.
+                    config["size"] = size
                 }
                 return config
             }, final: { [:] })
