@@ -18,6 +18,9 @@ final class AvahiLab: Sendable {
 
     /// Starts everything, or returns why it can't (the tests then skip with that reason).
     static func start() -> Result<AvahiLab, LabUnavailable> {
+        if ProcessInfo.processInfo.environment["MICROCLOUD_TEST_NO_AVAHI"] != nil {
+            return .failure(LabUnavailable("MICROCLOUD_TEST_NO_AVAHI is set"))
+        }
         guard geteuid() == 0 else { return .failure(LabUnavailable("needs root for a network namespace")) }
         for tool in ["ip", "dbus-daemon", "dbus-send", "avahi-daemon"] where which(tool) == nil {
             return .failure(LabUnavailable("\(tool) is not installed (apt-get install iproute2 dbus avahi-daemon)"))
@@ -358,22 +361,31 @@ struct AvahiTests {
         try requireLab()
         let events = EventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
-        let firstLog = LineLog(), secondLog = LineLog()
-        let first = try AvahiPublisher(log: firstLog.sink)
-        defer { first.withdraw() }
-        let second = try AvahiPublisher(log: secondLog.sink)
-        defer { second.withdraw() }
+        let oneLog = LineLog(), twoLog = LineLog()
+        let one = try AvahiPublisher(log: oneLog.sink)
+        defer { one.withdraw() }
+        let two = try AvahiPublisher(log: twoLog.sink)
+        defer { two.withdraw() }
         let name = uniqueName()
-        try first.publish(announcement(name), interface: nil)
-        var other = announcement(name)
-        other.address = "10.0.0.12"
-        try second.publish(other, interface: nil)
-        #expect(first.publishedName == name)
-        #expect(second.publishedName == name + " #2")
-        #expect(secondLog.all().contains { $0.contains("\"\(name)\"") && $0.contains("\"\(name) #2\"") })
-        // Both stay visible: the TXT name is the server's, the service name only had to differ.
-        #expect(await events.wait { $0 == .appeared(announcement(name)) } != nil, "browser saw: \(events.all())")
-        #expect(await events.wait { $0 == .appeared(other) } != nil, "browser saw: \(events.all())")
+        let a1 = announcement(name)
+        var a2 = announcement(name)
+        a2.address = "10.0.0.12"
+        try one.publish(a1, interface: nil)
+        try two.publish(a2, interface: nil)
+        #expect(one.publishedName == name)
+        #expect(two.publishedName == name + " #2")
+        #expect(twoLog.all().contains { $0.contains("\"\(name)\"") && $0.contains("\"\(name) #2\"") })
+        #expect(oneLog.all().isEmpty)
+        // Events are per server name: one .appeared, then .updated to whichever service resolved last.
+        #expect(await events.wait { $0 == .appeared(a1) || $0 == .appeared(a2) } != nil, "browser saw: \(events.all())")
+        #expect(await events.wait { $0 == .updated(a1) || $0 == .updated(a2) } != nil, "browser saw: \(events.all())")
+        #expect(events.all().filter { if case .appeared = $0 { true } else { false } }.count == 1)
+        // Withdrawing one leaves the server listed (as the other); withdrawing both makes it go.
+        two.withdraw()
+        #expect(await events.wait { $0 == .updated(a1) } != nil, "browser saw: \(events.all())")
+        #expect(!events.all().contains(.gone(name: name)))
+        one.withdraw()
+        #expect(await events.wait { $0 == .gone(name: name) } != nil, "browser saw: \(events.all())")
     }
 
     @Test func oversizedAnnouncementIsRefused() throws {
