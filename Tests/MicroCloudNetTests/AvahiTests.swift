@@ -3,92 +3,124 @@ import Synchronization
 import Testing
 @testable import MicroCloudNet
 
-/// A private avahi-daemon that sends nothing off-box: its own D-Bus bus (a socket in a temp dir) and a
-/// network namespace whose only interface is `lo` with multicast on. Clients in this process reach it through
-/// DBUS_SYSTEM_BUS_ADDRESS (libavahi-client reads it on each connect).
-final class AvahiLab: Sendable {
+/// One private mDNS "host" that sends nothing off-box: a network namespace (only `lo`, multicast on, plus an
+/// optional veth to another node's namespace), its own D-Bus bus (a socket in a temp dir) and an avahi-daemon.
+/// Clients reach it through DBUS_SYSTEM_BUS_ADDRESS; libdbus reads that once per process, so this test process
+/// talks only to the first node, and other nodes are driven with the avahi CLI tools.
+final class AvahiNode: Sendable {
     let directory: String
     let namespace: String
     let busAddress: String
+    private let hostName: String
     private let dbus: pid_t
     private let avahi: Mutex<pid_t>
 
-    @TaskLocal static var current: AvahiLab?
-    @TaskLocal static var unavailable: String?
-
-    /// Starts everything, or returns why it can't (the tests then skip with that reason).
-    static func start() -> Result<AvahiLab, LabUnavailable> {
-        if ProcessInfo.processInfo.environment["MICROCLOUD_TEST_NO_AVAHI"] != nil {
-            return .failure(LabUnavailable("MICROCLOUD_TEST_NO_AVAHI is set"))
-        }
-        guard geteuid() == 0 else { return .failure(LabUnavailable("needs root for a network namespace")) }
-        for tool in ["ip", "dbus-daemon", "dbus-send", "avahi-daemon"] where which(tool) == nil {
-            return .failure(LabUnavailable("\(tool) is not installed (apt-get install iproute2 dbus avahi-daemon)"))
-        }
-        let tag = "mcnet-avahi-\(getpid())"
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(tag).path
-        do {
-            return .success(try AvahiLab(directory: dir, namespace: tag))
-        } catch {
-            return .failure(LabUnavailable("setting up the private avahi-daemon failed: \(error)"))
-        }
-    }
-
-    private init(directory: String, namespace: String) throws {
-        self.directory = directory
-        self.namespace = namespace
+    init(tag: String, hostName: String, interfaces: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(tag).path
+        namespace = tag
+        self.hostName = hostName
         let socket = directory + "/system_bus_socket"
         busAddress = "unix:path=" + socket
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try AvahiLab.dbusConfig(socket: socket).write(toFile: directory + "/dbus.conf", atomically: true, encoding: .utf8)
-        try AvahiLab.avahiConfig.write(toFile: directory + "/avahi-daemon.conf", atomically: true, encoding: .utf8)
+        try AvahiNode.dbusConfig(socket: socket).write(toFile: directory + "/dbus.conf", atomically: true, encoding: .utf8)
+        try AvahiNode.avahiConfig(hostName: hostName, interfaces: interfaces)
+            .write(toFile: directory + "/avahi-daemon.conf", atomically: true, encoding: .utf8)
 
-        dbus = try AvahiLab.launch("dbus-daemon", ["--config-file=\(directory)/dbus.conf", "--nofork", "--nopidfile"],
-                                   log: directory + "/dbus.log")
-        var started: [() -> Void] = [{ [dbus] in AvahiLab.end(dbus) }]
+        dbus = try AvahiNode.launch("dbus-daemon", ["--config-file=\(directory)/dbus.conf", "--nofork", "--nopidfile"],
+                                    log: directory + "/dbus.log")
+        var undo: [() -> Void] = [{ [dbus] in AvahiNode.end(dbus) }]
         do {
-            try AvahiLab.waitFor("the D-Bus socket") { FileManager.default.fileExists(atPath: socket) }
+            try AvahiNode.waitFor("the D-Bus socket") { FileManager.default.fileExists(atPath: socket) }
             _ = try? NetTestShell.run("ip", ["netns", "del", namespace])  // leftover of a crashed run with our pid
-            for args in [["netns", "add", namespace], ["-n", namespace, "link", "set", "lo", "up"],
-                         ["-n", namespace, "link", "set", "lo", "multicast", "on"]] {
-                let r = try NetTestShell.run("ip", args)
-                guard r.status == 0 else { throw LabUnavailable("ip \(args.joined(separator: " ")): \(r.stderr)") }
-            }
-            started.append { [namespace] in _ = try? NetTestShell.run("ip", ["netns", "del", namespace]) }
-            let pid = try AvahiLab.launchAvahi(directory: directory, namespace: namespace, busAddress: busAddress)
-            started.append { AvahiLab.end(pid) }
-            avahi = Mutex(pid)
+            try AvahiNode.ip(["netns", "add", namespace])
+            undo.append { [namespace] in _ = try? NetTestShell.run("ip", ["netns", "del", namespace]) }
+            try AvahiNode.ip(["-n", namespace, "link", "set", "lo", "up"])
+            try AvahiNode.ip(["-n", namespace, "link", "set", "lo", "multicast", "on"])
+            avahi = Mutex(try AvahiNode.launchAvahi(directory: directory, namespace: namespace, busAddress: busAddress))
         } catch {
-            for undo in started.reversed() { undo() }
+            for step in undo.reversed() { step() }
             let log = (try? String(contentsOfFile: directory + "/avahi.log", encoding: .utf8)) ?? ""
             throw LabUnavailable("\(error)\(log.isEmpty ? "" : "; avahi-daemon said: " + log.suffix(400))")
         }
     }
 
-    func shutdown() {
-        stopAvahi()
-        AvahiLab.end(dbus)
-        _ = try? NetTestShell.run("ip", ["netns", "del", namespace])
-        try? FileManager.default.removeItem(atPath: directory)
+    /// Links two nodes with a veth pair `mcpeer0` (10.254.77.1/30 ↔ .2/30). Both ends live in the nodes'
+    /// namespaces, which have no default route, so nothing reaches the root namespace or beyond.
+    func link(to other: AvahiNode) throws {
+        try AvahiNode.ip(["link", "add", "mcpeer0", "netns", namespace, "type", "veth", "peer", "name", "mcpeer0", "netns", other.namespace])
+        for (node, address) in [(self, "10.254.77.1/30"), (other, "10.254.77.2/30")] {
+            try AvahiNode.ip(["-n", node.namespace, "addr", "add", address, "dev", "mcpeer0"])
+            try AvahiNode.ip(["-n", node.namespace, "link", "set", "mcpeer0", "up"])
+        }
+    }
+
+    /// Runs a long-lived avahi CLI tool (avahi-publish …) on this node; returns its pid and log path.
+    func spawnTool(_ args: [String], log name: String) throws -> (pid: pid_t, log: String) {
+        let log = directory + "/" + name
+        let pid = try AvahiNode.launch("ip", ["netns", "exec", namespace] + args, log: log,
+                                       environment: ["DBUS_SYSTEM_BUS_ADDRESS": busAddress])
+        return (pid, log)
     }
 
     /// Stops the daemon (D-Bus stays): clients then get "Daemon not running".
     func stopAvahi() {
         avahi.withLock { pid in
-            if pid > 0 { AvahiLab.end(pid) }
+            if pid > 0 { AvahiNode.end(pid) }
             pid = 0
         }
     }
 
     func restartAvahi() throws {
         try avahi.withLock { pid in
-            if pid > 0 { AvahiLab.end(pid) }
-            pid = try AvahiLab.launchAvahi(directory: directory, namespace: namespace, busAddress: busAddress)
+            if pid > 0 { AvahiNode.end(pid) }
+            pid = try AvahiNode.launchAvahi(directory: directory, namespace: namespace, busAddress: busAddress)
         }
     }
 
+    func shutdown() {
+        stopAvahi()
+        AvahiNode.end(dbus)
+        _ = try? NetTestShell.run("ip", ["netns", "del", namespace])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
     // MARK: helpers
+
+    static let requiredTools = ["ip", "dbus-daemon", "dbus-send", "avahi-daemon"]
+
+    static func which(_ tool: String) -> String? {
+        for dir in ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin"]
+        where FileManager.default.isExecutableFile(atPath: dir + "/" + tool) {
+            return dir + "/" + tool
+        }
+        return nil
+    }
+
+    static func end(_ pid: pid_t) {
+        guard kill(pid, SIGTERM) == 0 else { return }
+        var status: Int32 = 0
+        for _ in 0..<50 {
+            if waitpid(pid, &status, WNOHANG) == pid { return }
+            usleep(100_000)
+        }
+        kill(pid, SIGKILL)
+        _ = waitpid(pid, &status, 0)
+    }
+
+    static func waitFor(_ what: String, seconds: Double = 10, _ ready: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try ready() { return }
+            usleep(100_000)
+        }
+        throw LabUnavailable("timed out waiting for \(what)")
+    }
+
+    private static func ip(_ args: [String]) throws {
+        let r = try NetTestShell.run("ip", args)
+        guard r.status == 0 else { throw LabUnavailable("ip \(args.joined(separator: " ")): \(r.stderr)") }
+    }
 
     /// Starts avahi-daemon in the namespace and waits until it reports "running" on the bus.
     private static func launchAvahi(directory: String, namespace: String, busAddress: String) throws -> pid_t {
@@ -109,55 +141,6 @@ final class AvahiLab: Sendable {
             throw error
         }
         return pid
-    }
-
-    private static let avahiConfig = """
-        [server]
-        host-name=mcnet-test
-        use-ipv4=yes
-        use-ipv6=no
-        allow-interfaces=lo
-        ratelimit-interval-usec=1000000
-        ratelimit-burst=1000
-        [wide-area]
-        enable-wide-area=no
-        [publish]
-        publish-hinfo=no
-        publish-workstation=no
-
-        """
-
-    private static func dbusConfig(socket: String) -> String {
-        """
-        <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-         "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-        <busconfig>
-          <type>system</type>
-          <listen>unix:path=\(socket)</listen>
-          <auth>EXTERNAL</auth>
-          <policy context="default">
-            <allow user="*"/>
-            <allow own="*"/>
-            <allow send_type="method_call"/>
-            <allow send_type="signal"/>
-            <allow send_requested_reply="true" send_type="method_return"/>
-            <allow send_requested_reply="true" send_type="error"/>
-            <allow receive_type="method_call"/>
-            <allow receive_type="method_return"/>
-            <allow receive_type="error"/>
-            <allow receive_type="signal"/>
-          </policy>
-        </busconfig>
-
-        """
-    }
-
-    private static func which(_ tool: String) -> String? {
-        for dir in ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin"]
-        where FileManager.default.isExecutableFile(atPath: dir + "/" + tool) {
-            return dir + "/" + tool
-        }
-        return nil
     }
 
     /// posix_spawn, not Foundation's Process: Process takes the child closing an inherited fd as its exit and
@@ -187,24 +170,71 @@ final class AvahiLab: Sendable {
         return pid
     }
 
-    private static func end(_ pid: pid_t) {
-        guard kill(pid, SIGTERM) == 0 else { return }
-        var status: Int32 = 0
-        for _ in 0..<50 {
-            if waitpid(pid, &status, WNOHANG) == pid { return }
-            usleep(100_000)
-        }
-        kill(pid, SIGKILL)
-        _ = waitpid(pid, &status, 0)
+    private static func avahiConfig(hostName: String, interfaces: String) -> String {
+        """
+        [server]
+        host-name=\(hostName)
+        use-ipv4=yes
+        use-ipv6=no
+        allow-interfaces=\(interfaces)
+        ratelimit-interval-usec=1000000
+        ratelimit-burst=1000
+        [wide-area]
+        enable-wide-area=no
+        [publish]
+        publish-hinfo=no
+        publish-workstation=no
+
+        """
     }
 
-    private static func waitFor(_ what: String, seconds: Double = 10, _ ready: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try ready() { return }
-            usleep(100_000)
+    private static func dbusConfig(socket: String) -> String {
+        """
+        <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+         "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+        <busconfig>
+          <type>system</type>
+          <listen>unix:path=\(socket)</listen>
+          <auth>EXTERNAL</auth>
+          <policy context="default">
+            <allow user="*"/>
+            <allow own="*"/>
+            <allow send_type="method_call"/>
+            <allow send_type="signal"/>
+            <allow send_requested_reply="true" send_type="method_return"/>
+            <allow send_requested_reply="true" send_type="error"/>
+            <allow receive_type="method_call"/>
+            <allow receive_type="method_return"/>
+            <allow receive_type="error"/>
+            <allow receive_type="signal"/>
+          </policy>
+        </busconfig>
+
+        """
+    }
+}
+
+/// The suite's private daemon (node "mcnet-test"); tests may add a linked peer node for remote clashes.
+enum AvahiLab {
+    @TaskLocal static var current: AvahiNode?
+    @TaskLocal static var unavailable: String?
+
+    static var tag: String { "mcnet-avahi-\(getpid())" }
+
+    /// Starts the main node, or returns why it can't (the tests then skip with that reason).
+    static func start() -> Result<AvahiNode, LabUnavailable> {
+        if ProcessInfo.processInfo.environment["MICROCLOUD_TEST_NO_AVAHI"] != nil {
+            return .failure(LabUnavailable("MICROCLOUD_TEST_NO_AVAHI is set"))
         }
-        throw LabUnavailable("timed out waiting for \(what)")
+        guard geteuid() == 0 else { return .failure(LabUnavailable("needs root for a network namespace")) }
+        for tool in AvahiNode.requiredTools where AvahiNode.which(tool) == nil {
+            return .failure(LabUnavailable("\(tool) is not installed (apt-get install iproute2 dbus avahi-daemon)"))
+        }
+        do {
+            return .success(try AvahiNode(tag: tag, hostName: "mcnet-test", interfaces: "lo,mcpeer0"))
+        } catch {
+            return .failure(LabUnavailable("setting up the private avahi-daemon failed: \(error)"))
+        }
     }
 }
 
@@ -386,6 +416,50 @@ struct AvahiTests {
         #expect(!events.all().contains(.gone(name: name)))
         one.withdraw()
         #expect(await events.wait { $0 == .gone(name: name) } != nil, "browser saw: \(events.all())")
+    }
+
+    /// Another host has announced the name for a while: our probe finds it, avahi reports ENTRY_GROUP_COLLISION
+    /// and the publisher moves to the alternative name. The other host is a second node linked by veth, publishing
+    /// with avahi-publish (libdbus allows one bus per process, so this process can't be both hosts).
+    @Test func remoteNameClashGetsAnAlternativeName() async throws {
+        try requireLab()
+        guard let lab = AvahiLab.current else { return }
+        if AvahiNode.which("avahi-publish") == nil { try Test.cancel("avahi-publish is not installed (apt-get install avahi-utils)") }
+        let peer = try AvahiNode(tag: AvahiLab.tag + "-peer", hostName: "mcnet-peer", interfaces: "mcpeer0")
+        defer { peer.shutdown() }  // deleting its namespace also removes the veth pair
+        try lab.link(to: peer)
+        let events = EventLog(try Discovery.browse(interface: nil))
+        defer { events.stop() }
+
+        let name = uniqueName()
+        var theirs = announcement(name)
+        theirs.address = "10.0.0.99"
+        let tool = try peer.spawnTool(["avahi-publish", "-s", name, "_microcloud._tcp", "9443"] + TXTRecord.encode(theirs),
+                                      log: "publish.log")
+        defer { AvahiNode.end(tool.pid) }
+        #expect(await events.wait { $0 == .appeared(theirs) } != nil, "browser saw: \(events.all())")
+        // mDNS lets a host stay silent about a record it multicast in the last second, and avahi then yields to the
+        // newcomer's announcement; once its announcements are over, the peer answers our probe and defends the name.
+        try await Task.sleep(for: .seconds(4))
+
+        let log = LineLog()
+        let publisher = try AvahiPublisher(log: log.sink)
+        defer { publisher.withdraw() }
+        try publisher.publish(announcement(name), interface: nil)
+        let renamed = await eventually { publisher.publishedName == name + " #2" }
+        let diagnostics = ["avahi-publish": tool.log, "our avahi-daemon": lab.directory + "/avahi.log"]
+            .map { "\($0): " + ((try? String(contentsOfFile: $1, encoding: .utf8)) ?? "").suffix(600) }.joined(separator: "\n")
+        #expect(renamed, "published as \(publisher.publishedName ?? "nil")\n\(diagnostics)")
+        #expect(log.all().contains { $0.contains("taken on the network") }, "log: \(log.all())")
+    }
+
+    private func eventually(seconds: Double = 15, _ check: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if check() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return check()
     }
 
     @Test func oversizedAnnouncementIsRefused() throws {
