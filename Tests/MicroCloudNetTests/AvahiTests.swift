@@ -265,7 +265,7 @@ struct AvahiLabTrait: SuiteTrait, TestScoping {
 }
 
 /// Collects a browse stream's events so tests can wait for one with a timeout.
-final class EventLog: Sendable {
+final class DiscoveryEventLog: Sendable {
     private let events = Mutex<[DiscoveryEvent]>([])
     private let task = Mutex<Task<Void, Never>?>(nil)
 
@@ -292,7 +292,7 @@ final class EventLog: Sendable {
 }
 
 /// Log lines a publisher reports, for assertions.
-final class LineLog: Sendable {
+final class PublisherLogLines: Sendable {
     private let lines = Mutex<[String]>([])
     var sink: @Sendable (String) -> Void { { [self] line in lines.withLock { $0.append(line) } } }
     func all() -> [String] { lines.withLock { $0 } }
@@ -313,7 +313,7 @@ struct AvahiTests {
 
     @Test func publishedServiceAppearsWithItsTXT() async throws {
         try requireLab()
-        let events = EventLog(try Discovery.browse(interface: nil))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
         let publisher = try AvahiPublisher(log: { _ in })
         defer { publisher.withdraw() }
@@ -326,7 +326,7 @@ struct AvahiTests {
 
     @Test func browsingOneInterfaceWorks() async throws {
         try requireLab()
-        let events = EventLog(try Discovery.browse(interface: "lo"))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: "lo"))
         defer { events.stop() }
         let publisher = try AvahiPublisher(log: { _ in })
         defer { publisher.withdraw() }
@@ -338,7 +338,7 @@ struct AvahiTests {
 
     @Test func updateIsSeenAsUpdated() async throws {
         try requireLab()
-        let events = EventLog(try Discovery.browse(interface: nil))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
         let publisher = try AvahiPublisher(log: { _ in })
         defer { publisher.withdraw() }
@@ -356,7 +356,7 @@ struct AvahiTests {
 
     @Test func renameReRegisters() async throws {
         try requireLab()
-        let events = EventLog(try Discovery.browse(interface: nil))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
         let publisher = try AvahiPublisher(log: { _ in })
         defer { publisher.withdraw() }
@@ -373,7 +373,7 @@ struct AvahiTests {
 
     @Test func withdrawIsSeenAsGone() async throws {
         try requireLab()
-        let events = EventLog(try Discovery.browse(interface: nil))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
         let publisher = try AvahiPublisher(log: { _ in })
         let a = announcement(uniqueName())
@@ -389,9 +389,9 @@ struct AvahiTests {
 
     @Test func nameClashGetsAnAlternativeName() async throws {
         try requireLab()
-        let events = EventLog(try Discovery.browse(interface: nil))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
-        let oneLog = LineLog(), twoLog = LineLog()
+        let oneLog = PublisherLogLines(), twoLog = PublisherLogLines()
         let one = try AvahiPublisher(log: oneLog.sink)
         defer { one.withdraw() }
         let two = try AvahiPublisher(log: twoLog.sink)
@@ -428,7 +428,7 @@ struct AvahiTests {
         let peer = try AvahiNode(tag: AvahiLab.tag + "-peer", hostName: "mcnet-peer", interfaces: "mcpeer0")
         defer { peer.shutdown() }  // deleting its namespace also removes the veth pair
         try lab.link(to: peer)
-        let events = EventLog(try Discovery.browse(interface: nil))
+        let events = DiscoveryEventLog(try Discovery.browse(interface: nil))
         defer { events.stop() }
 
         let name = uniqueName()
@@ -442,7 +442,7 @@ struct AvahiTests {
         // newcomer's announcement; once its announcements are over, the peer answers our probe and defends the name.
         try await Task.sleep(for: .seconds(4))
 
-        let log = LineLog()
+        let log = PublisherLogLines()
         let publisher = try AvahiPublisher(log: log.sink)
         defer { publisher.withdraw() }
         try publisher.publish(announcement(name), interface: nil)

@@ -14,7 +14,8 @@ public enum Discovery {
     /// (AVAHI_PROTO_INET) and its TXT record decoded; services with an unreadable TXT record are skipped.
     /// A service re-resolved with a different TXT/address gives `.updated`; removal gives `.gone`.
     /// `interface`: an interface name to limit browsing to, nil for all.
-    /// Throws right away when avahi-daemon can't be reached or the interface does not exist.
+    /// Throws right away when avahi-daemon can't be reached or the interface does not exist; the stream finishes
+    /// if the daemon goes away later.
     public static func browse(serviceType: String = "_microcloud._tcp", interface: String?) throws -> AsyncStream<DiscoveryEvent> {
         let index = try AvahiSupport.interfaceIndex(interface)
         let (stream, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self, bufferingPolicy: .unbounded)
