@@ -14,7 +14,8 @@ public enum Discovery {
     /// (AVAHI_PROTO_INET) and its TXT record decoded; services with an unreadable TXT record are skipped.
     /// A service re-resolved with a different TXT/address gives `.updated`; removal gives `.gone`.
     /// `interface`: an interface name to limit browsing to, nil for all.
-    /// Throws right away when avahi-daemon can't be reached or the interface does not exist.
+    /// Throws right away when avahi-daemon can't be reached or the interface does not exist; the stream finishes
+    /// if the daemon goes away later.
     public static func browse(serviceType: String = "_microcloud._tcp", interface: String?) throws -> AsyncStream<DiscoveryEvent> {
         let index = try AvahiSupport.interfaceIndex(interface)
         let (stream, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self, bufferingPolicy: .unbounded)
@@ -53,8 +54,13 @@ final class AvahiBrowser: @unchecked Sendable {
     /// Resolvers stay alive while their service exists: avahi re-reports them when the TXT record changes.
     private var resolvers: [Instance: OpaquePointer] = [:]
     private var resolved: [Instance: ServiceAnnouncement] = [:]
-    /// Last announcement sent per Avahi service name (one service may be seen on several interfaces).
-    private var announced: [String: ServiceAnnouncement] = [:]
+    /// Latest announcement per Avahi service name (one service may be seen on several interfaces), with a
+    /// sequence number so the newest wins when two services carry the same server name.
+    private var announced: [String: (announcement: ServiceAnnouncement, seq: Int)] = [:]
+    private var seq = 0
+    /// What consumers were last told per server name: events are per server name, so a clash ("micro01" and
+    /// "micro01 #2" both saying name=micro01) gives one .appeared, .updated as it changes, one .gone at the end.
+    private var sent: [String: ServiceAnnouncement] = [:]
 
     init(serviceType: String, interface: AvahiIfIndex, continuation: AsyncStream<DiscoveryEvent>.Continuation) {
         self.serviceType = serviceType
@@ -132,7 +138,7 @@ final class AvahiBrowser: @unchecked Sendable {
             resolved[key] = nil
             let stillSeen = resolvers.keys.contains { $0.name == name } || resolved.keys.contains { $0.name == name }
             if !stillSeen, let last = announced.removeValue(forKey: name) {
-                continuation.yield(.gone(name: last.name))
+                report(server: last.announcement.name)
             }
         case AVAHI_BROWSER_FAILURE:
             continuation.finish()
@@ -149,11 +155,24 @@ final class AvahiBrowser: @unchecked Sendable {
         }
         guard let announcement = TXTRecord.decode(txt, port: port) else { return }  // not one of ours
         resolved[key] = announcement
-        switch announced[key.name] {
-        case nil: continuation.yield(.appeared(announcement))
-        case let previous? where previous != announcement: continuation.yield(.updated(announcement))
-        default: return
+        let previous = announced[key.name]?.announcement
+        guard previous != announcement else { return }
+        seq += 1
+        announced[key.name] = (announcement, seq)
+        report(server: announcement.name)
+        if let previous, previous.name != announcement.name { report(server: previous.name) }
+    }
+
+    /// Tells consumers what changed for one server name, comparing with what they were last told.
+    private func report(server name: String) {
+        let now = announced.values.filter { $0.announcement.name == name }.max { $0.seq < $1.seq }?.announcement
+        let before = sent[name]
+        sent[name] = now
+        switch (before, now) {
+        case (nil, let now?): continuation.yield(.appeared(now))
+        case (let before?, let now?) where before != now: continuation.yield(.updated(now))
+        case (_?, nil): continuation.yield(.gone(name: name))
+        default: break
         }
-        announced[key.name] = announcement
     }
 }
