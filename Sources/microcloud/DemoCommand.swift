@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import MicroCloudDaemon
+import MicroCloudNet
+
+/// `microcloud demo`: a local demo cloud. Three lab servers in network namespaces, `microcloud join` waiting on
+/// servers 2 and 3 with the demo passphrase, and `microcloud init` opened in this terminal on server 1.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run a local demo cloud: 3 lab servers, joiners waiting, and the wizard on the first (needs root).")
+
+    @Option(help: "Number of lab servers (2 to 9).") var servers = 3
+    @Flag(help: "Keep the lab running after the wizard ends (inspect it with scripts/lab exec I lxc cluster list).") var keep = false
+
+    func run() async throws {
+        guard getuid() == 0 else { throw ValidationError("The demo needs root: it creates network namespaces, loop disks and LXD daemons") }
+        guard (2...9).contains(servers) else { throw ValidationError("--servers must be between 2 and 9") }
+        let repo = try Repository.locate()
+        let lab = repo + "/scripts/lab"
+        let cli = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0]
+            : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+        try Shell.run([lab, "up", String(servers)])
+        let status = try LabStatus.read(lab)
+        let passphrase = Passphrase.generate(from: try Wordlist.shared())
+        let secret = status[0].directory + "/demo-passphrase"
+        _ = FileManager.default.createFile(atPath: secret, contents: Data(passphrase.utf8), attributes: [.posixPermissions: 0o600])
+        var joiners: [Process] = []
+        for (i, server) in status.enumerated().dropFirst() {
+            let log = server.directory + "/join.log"
+            joiners.append(try Shell.start([lab, "exec", String(i + 1), "env", "MICROCLOUD_STATE_DIR=\(server.stateDir)", cli, "join",
+                                            "--passphrase-file", secret, "--lookup-timeout", "600"], log: log))
+            print("microcloud join waits on \(server.name) (log: \(log))")
+        }
+        let wizard = try Shell.runInteractive([lab, "exec", "1", "env", "MICROCLOUD_STATE_DIR=\(status[0].stateDir)",
+                                               "TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "xterm-256color")",
+                                               cli, "init", "--passphrase", passphrase])
+        for j in joiners where j.isRunning { j.terminate() }
+        for (server, j) in zip(status.dropFirst(), joiners) {
+            j.waitUntilExit()
+            let tail = (try? String(contentsOfFile: server.directory + "/join.log", encoding: .utf8))?
+                .split(separator: "\n").suffix(1).joined() ?? ""
+            print("\(server.name): \(tail)")
+        }
+        if keep {
+            print("The lab keeps running. Try: \(lab) exec 2 lxc cluster list   — and \(lab) down when done.")
+        } else {
+            try Shell.run([lab, "down"])
+        }
+        if wizard != 0 { throw ExitCode(wizard) }
+    }
+}
+
+/// Finds the source tree (scripts/lab) above the running binary.
+enum Repository {
+    static func locate() throws -> String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            if FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("scripts/lab").path) { return dir.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        let cwd = FileManager.default.currentDirectoryPath
+        if FileManager.default.isExecutableFile(atPath: cwd + "/scripts/lab") { return cwd }
+        throw ValidationError("The demo runs from the source tree: scripts/lab was not found above \(CommandLine.arguments[0])")
+    }
+}
+
+/// A lab server as `scripts/lab status --json` describes it (the fields the demo needs).
+struct LabStatus: Decodable {
+    let name: String
+    let state_dir: String
+    var stateDir: String { state_dir }
+    var directory: String { (state_dir as NSString).deletingLastPathComponent }
+
+    static func read(_ lab: String) throws -> [LabStatus] {
+        let out = try Shell.capture([lab, "status", "--json"])
+        return try JSONDecoder().decode([LabStatus].self, from: Data(out.utf8))
+    }
+}
+
+enum Shell {
+    static func process(_ args: [String]) -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        return p
+    }
+
+    static func run(_ args: [String]) throws {
+        let p = process(args)
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw ValidationError("`\(args.joined(separator: " "))` failed (exit \(p.terminationStatus))") }
+    }
+
+    /// Runs in this terminal (stdin, stdout, stderr inherited) and returns the exit status.
+    static func runInteractive(_ args: [String]) throws -> Int32 {
+        let p = process(args)
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    static func start(_ args: [String], log: String) throws -> Process {
+        let p = process(args)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    static func capture(_ args: [String]) throws -> String {
+        let p = process(args)
+        let out = URL(fileURLWithPath: NSTemporaryDirectory() + "mc-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        try p.run()
+        p.waitUntilExit()
+        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+    }
+}
