@@ -32,6 +32,9 @@ struct DemoCommand: AsyncParsableCommand {
                                             "--passphrase-file", secret, "--lookup-timeout", "600"], log: log))
             print("microcloud join waits on \(server.name) (log: \(log))")
         }
+        // Ctrl-C belongs to the wizard (it tells the joiners and restores the terminal); the demo outlives it to clean up.
+        signal(SIGINT, SIG_IGN)
+        defer { signal(SIGINT, SIG_DFL) }
         let wizard = try Shell.runInteractive([lab, "exec", "1", "env", "MICROCLOUD_STATE_DIR=\(status[0].stateDir)",
                                                "TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "xterm-256color")",
                                                cli, "init", "--passphrase", passphrase])
