@@ -2,16 +2,17 @@ import Foundation
 import MicroCloudKit
 
 /// Line output for non-interactive commands: human lines, or JSON lines (`--format json`) for machines.
+/// Lines are written unbuffered, so a log file or a pipe sees each event as it happens.
 struct ProgressPrinter: Sendable {
     let json: Bool
     let start = Date()
 
     func line(_ text: String) {
-        if json { emit(["type": "message", "message": text]) } else { print(text) }
+        if json { emit(["type": "message", "message": text]) } else { say(text) }
     }
 
     func warning(_ text: String) {
-        if json { emit(["type": "warning", "message": text]) } else { print("! Warning: \(text)") }
+        if json { emit(["type": "warning", "message": text]) } else { say("! Warning: \(text)") }
     }
 
     func error(_ text: String) {
@@ -22,26 +23,30 @@ struct ProgressPrinter: Sendable {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            if let data = try? encoder.encode(e) { print(String(decoding: data, as: UTF8.self)) }
+            if let data = try? encoder.encode(e) { say(String(decoding: data, as: UTF8.self)) }
             return
         }
         let clock = String(format: "%6.1fs", Date().timeIntervalSince(start))
         let who = e.member.map { "[\($0)] " } ?? ""
         switch e.kind {
-        case .started(let budget): print("\(clock) … \(who)\(e.title) (budget \(Int(budget))s)")
+        case .started(let budget): say("\(clock) … \(who)\(e.title) (budget \(Int(budget))s)")
         case .progress(let fraction, let message):
             let pct = fraction.map { String(format: " %3.0f%%", $0 * 100) } ?? ""
-            print("\(clock)   \(who)\(e.title):\(pct) \(message)")
-        case .succeeded(let elapsed): print("\(clock) ✓ \(who)\(e.title) (\(String(format: "%.1f", elapsed))s)")
-        case .failed(let message): print("\(clock) ⨯ \(who)\(e.title): \(message)")
-        case .skipped(let reason): print("\(clock) - \(who)\(e.title): skipped, \(reason)")
-        case .cleanup(let message): print("\(clock) ↺ \(who)\(e.title): \(message)")
+            say("\(clock)   \(who)\(e.title):\(pct) \(message)")
+        case .succeeded(let elapsed): say("\(clock) ✓ \(who)\(e.title) (\(String(format: "%.1f", elapsed))s)")
+        case .failed(let message): say("\(clock) ⨯ \(who)\(e.title): \(message)")
+        case .skipped(let reason): say("\(clock) - \(who)\(e.title): skipped, \(reason)")
+        case .cleanup(let message): say("\(clock) ↺ \(who)\(e.title): \(message)")
         }
     }
 
     private func emit(_ object: [String: String]) {
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            print(String(decoding: data, as: UTF8.self))
+            say(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
