@@ -88,6 +88,8 @@ public enum GatherState: Sendable, Equatable {
 public struct SummaryState: Sendable {
     public var cursor = 0
     public var scroll = 0
+    /// Keep the cursor in view (off after PgUp/PgDn, on again with the arrows).
+    public var follow = true
     public var saveField: TextField?
     public var message: LogView.Line?
 }
@@ -141,6 +143,10 @@ public struct WizardState: Sendable {
     /// "Set up this server alone?" after Esc on an empty selection.
     public internal(set) var aloneQuestion: YesNo?
     var aloneOffered = false
+    /// Why Enter did nothing on the servers table, or the hint for the row under the cursor.
+    var serverMessage: String?
+    /// Fingerprints proven by join intents, by server name.
+    var verifiedFingerprints: [String: String] = [:]
     /// Servers confirmed in the trust session (the local one not included).
     public internal(set) var confirmed: [Server]?
     public internal(set) var gather: GatherState = .idle
@@ -150,6 +156,10 @@ public struct WizardState: Sendable {
     public internal(set) var answers = WizardAnswers()
     /// Enter on an empty disk/uplink table arms this; a second Enter skips the step.
     var skipArmed = false
+    /// A line for the current step: why Enter did not go on, or what happened.
+    public internal(set) var notice: LogView.Line?
+    /// Steps passed over on the way to this one, with why (shown at its top).
+    public internal(set) var skipNotes: [String] = []
     /// The step being edited from the summary, with the answers to restore on Esc.
     public internal(set) var editing: WizardStep?
     var editSnapshot: WizardAnswers?

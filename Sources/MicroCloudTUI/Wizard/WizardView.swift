@@ -1,10 +1,188 @@
 import Foundation
 import MicroCloudKit
 
+// The view: the frame (header with step, countdown and passphrase; "Plan so far"; key hints) around the current
+// step's main panel. Pure: the same state and size always draw the same screen.
+
 extension WizardState {
     func render(size: Size) -> Screen {
-        let chrome = Chrome(title: step.title, step: step.rawValue, stepCount: WizardStep.allCases.count,
-                            remaining: sessionRemaining, passphrase: session?.passphrase)
-        return Layout.render(chrome, size: size) { _, _ in }
+        let title = editing != nil && step.isQuestion ? "\(step.title) (editing)" : step.title
+        let chrome = Chrome(title: title, step: step.rawValue, stepCount: WizardStep.allCases.count,
+                            remaining: sessionRemaining, passphrase: sessionRemaining == nil ? nil : session?.passphrase,
+                            plan: planSoFar(), hints: hints)
+        return Layout.render(chrome, size: size) { screen, rect in
+            var r = rect
+            if let banner {
+                let used = drawLines([LogView.Line("\(screen.glyphs.disabled) \(banner)", style: Style.error.bold)],
+                                     on: &screen, in: r)
+                r = Rect(x: r.x, y: r.y + used + 1, width: r.width, height: r.height - used - 1)
+            }
+            drawMain(on: &screen, in: r)
+        }
+    }
+
+    private func drawMain(on s: inout Screen, in r: Rect) {
+        switch step {
+        case .address: drawAddress(on: &s, in: r)
+        case .servers: drawServers(on: &s, in: r)
+        case .localDisks: drawLocal(on: &s, in: r)
+        case .cephDisks: drawCeph(on: &s, in: r)
+        case .cephNetworks: drawForm(answers.cephNetworks, .cephNetworks, on: &s, in: r)
+        case .ovnUplinks: drawUplinks(on: &s, in: r)
+        case .ovnForms: drawForm(answers.ovnForm, .ovnForms, on: &s, in: r)
+        case .summary: drawSummary(on: &s, in: r)
+        case .progress: drawProgress(on: &s, in: r)
+        case .results: drawResults(on: &s, in: r)
+        }
+    }
+
+    // MARK: footer
+
+    var hints: [KeyHint] {
+        let quit = KeyHint("ctrl-c", "quit")
+        let back = KeyHint("esc", "back")
+        let table = [KeyHint("↑/↓", "move"), KeyHint("space", "pick"), KeyHint("→/←", "all/none")]
+        let yesNo = [KeyHint("←/→", "choose"), KeyHint("y/n", "answer"), KeyHint("enter", "ok"), back, quit]
+        switch step {
+        case .address:
+            return [KeyHint("↑/↓", "move"), KeyHint("space", "pick"), KeyHint("enter", "ok"), KeyHint("type", "filter"), quit]
+        case .servers:
+            if sessionEnded != nil { return [KeyHint("enter", "quit")] }
+            switch gather {
+            case .gathering, .done: return [KeyHint("ctrl-c", "abort")]
+            case .problems: return [KeyHint("r", "retry"), KeyHint("ctrl-c", "abort")]
+            case .idle: break
+            }
+            if aloneQuestion != nil { return yesNo }
+            return table + [KeyHint("enter", "confirm"), aloneOffered ? KeyHint("esc", "alone") : back, quit]
+        case .localDisks:
+            return [KeyHint("↑/↓", "move"), KeyHint("space", "pick"), KeyHint("tab", "wipe"), KeyHint("→/←", "all/none"),
+                    KeyHint("enter", "ok"), back, quit]
+        case .cephDisks:
+            if answers.cephQuestion != nil { return yesNo }
+            return [KeyHint("↑/↓", "move"), KeyHint("space", "pick"), KeyHint("tab", "wipe"), KeyHint("→/←", "all/none"),
+                    KeyHint("enter", "ok"), back, quit]
+        case .ovnUplinks:
+            return table + [KeyHint("enter", "ok"), back, quit]
+        case .cephNetworks, .ovnForms:
+            return [KeyHint("tab/↓", "next field"), KeyHint("↑", "previous"), KeyHint("enter", "ok"), back, quit]
+        case .summary:
+            if summary.saveField != nil { return [KeyHint("enter", "save"), KeyHint("esc", "cancel"), quit] }
+            return [KeyHint("↑/↓", "move"), KeyHint("enter", "choose"), KeyHint("s", "save"), KeyHint("pgup/dn", "scroll"),
+                    back, quit]
+        case .progress:
+            if run?.failed == true {
+                return [KeyHint("↑/↓", "steps"), KeyHint("pgup/dn", "log"), KeyHint("q", "quit")]
+            }
+            return [KeyHint("↑/↓", "steps"), KeyHint("pgup/dn", "log"), KeyHint("ctrl-c", "abort")]
+        case .results:
+            return [KeyHint("tab", "next table"), KeyHint("↑/↓", "scroll"), KeyHint("q", "quit")]
+        }
+    }
+
+    // MARK: side panel
+
+    /// "Plan so far": what is decided, one short line per topic.
+    func planSoFar() -> [LogView.Line] {
+        var out: [LogView.Line] = []
+        if let a = address { out.append(LogView.Line("Address  \(a.ip) (\(a.interface))")) }
+        if let c = confirmed {
+            out.append(LogView.Line("Members  " + ([localName ?? ""] + c.map(\.name)).joined(separator: ", ")))
+        } else if step == .servers, session != nil {
+            let n = serverCounts
+            out.append(LogView.Line("Servers  \(serverTable.selected.count) picked, \(n.verified) verified", style: .dim))
+        }
+        guard gather == .done else { return out }
+        let plan = WizardPlanner.plan(from: self)
+        func shown(_ s: WizardStep) -> Bool { s < step || answers.answered.contains(s) }
+        if shown(.localDisks) || skipReason(.localDisks) != nil {
+            if let pool = plan.localPool {
+                let disks = plan.members.filter { $0.localDisk != nil }.count
+                out.append(LogView.Line("Local    \(pool.driver)" + (pool.needsDisk ? ", \(disks) disk\(disks == 1 ? "" : "s")" : "")))
+            } else {
+                out.append(LogView.Line("Local    none", style: .dim))
+            }
+        }
+        if shown(.cephDisks) || skipReason(.cephDisks) != nil {
+            if plan.ceph != nil {
+                let disks = plan.members.reduce(0) { $0 + $1.cephDisks.count }
+                out.append(LogView.Line("Ceph     \(disks) disk\(disks == 1 ? "" : "s") on \(plan.osdHosts.count) server"
+                                        + (plan.osdHosts.count == 1 ? "" : "s")))
+                if plan.osdHosts.count < 3 { out.append(LogView.Line("! fewer than 3 servers with disks", style: .warn)) }
+            } else {
+                out.append(LogView.Line("Ceph     none", style: .dim))
+            }
+        }
+        if let c = plan.ceph, shown(.cephNetworks) {
+            out.append(LogView.Line("Ceph net \(c.internalNetwork ?? plan.lookupSubnet)"))
+        }
+        if shown(.ovnUplinks) || skipReason(.ovnUplinks) != nil {
+            if plan.ovn != nil {
+                out.append(LogView.Line("OVN      uplinks on \(plan.members.filter { $0.uplinkInterface != nil }.count) servers"))
+            } else if let b = plan.fallbackBridge {
+                out.append(LogView.Line("Network  bridge \(b.name) \(b.ipv4)"))
+            }
+        }
+        if let o = plan.ovn, shown(.ovnForms) {
+            if let g = o.ipv4Gateway { out.append(LogView.Line("Gateway  \(g)")) }
+            if let r = o.ipv4Range { out.append(LogView.Line("Range    \(r)")) }
+            if let g = o.ipv6Gateway { out.append(LogView.Line("Gateway  \(g)")) }
+        }
+        return out
+    }
+
+    // MARK: helpers
+
+    /// Draws lines word-wrapped into `r` (continuations indented like their line); returns the rows used.
+    @discardableResult
+    func drawLines(_ lines: [LogView.Line], on s: inout Screen, in r: Rect) -> Int {
+        var y = r.y
+        for line in lines {
+            let indent = line.text.prefix { $0 == " " }.count
+            let body = String(line.text.dropFirst(indent))
+            for (k, w) in wrapWords(body, width: max(1, r.width - indent - 2)).enumerated() where y < r.maxY {
+                s.put(String(repeating: " ", count: indent + (k == 0 ? 0 : 2)) + w, at: Point(x: r.x, y: y),
+                      style: line.style, maxWidth: r.width)
+                y += 1
+            }
+        }
+        return y - r.y
+    }
+
+    func wrappedCount(_ lines: [LogView.Line], width: Int) -> Int {
+        lines.reduce(0) { n, line in
+            let indent = line.text.prefix { $0 == " " }.count
+            return n + wrapWords(String(line.text.dropFirst(indent)), width: max(1, width - indent - 2)).count
+        }
+    }
+
+    /// A table with a message line, sized to the rows it has, and lines drawn right under it.
+    func drawTable<ID: Hashable & Sendable>(_ table: SelectTable<ID>, message: LogView.Line?, below: [LogView.Line],
+                                           on s: inout Screen, in r: Rect, focused: Bool = true) {
+        var t = table
+        t.message = message?.text
+        t.messageStyle = message?.style ?? .error
+        let belowRows = below.isEmpty ? 0 : wrappedCount(below, width: r.width) + 1
+        let tableRect = Rect(x: r.x, y: r.y, width: r.width, height: r.height - belowRows)
+        let chrome = t.chromeHeight(width: tableRect.width)
+        t.setViewportHeight(max(1, tableRect.height - chrome))
+        t.render(on: &s, in: tableRect, focused: focused)
+        let used = chrome + max(1, min(t.visibleCount, t.viewportHeight))
+        if !below.isEmpty {
+            let y = min(r.y + used + 1, r.maxY - belowRows + 1)
+            drawLines(below, on: &s, in: Rect(x: r.x, y: y, width: r.width, height: r.maxY - y))
+        }
+    }
+
+    func spinner(_ g: Glyphs) -> String {
+        g.spinner[Int((now.timeIntervalSinceReferenceDate * 8).rounded(.down)) % g.spinner.count]
+    }
+
+    /// The notes of skipped steps at the top of a screen; returns the rect below them.
+    func drawSkipNotes(on s: inout Screen, in r: Rect) -> Rect {
+        guard !skipNotes.isEmpty else { return r }
+        let lines = skipNotes.map { LogView.Line("Skipped \($0)", style: .dim) }
+        let used = drawLines(lines, on: &s, in: r) + 1
+        return Rect(x: r.x, y: r.y + used, width: r.width, height: r.height - used)
     }
 }

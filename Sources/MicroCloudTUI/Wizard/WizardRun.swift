@@ -1,0 +1,190 @@
+import Foundation
+import MicroCloudKit
+
+// Steps 9 and 10: the bootstrap as it runs (one row per step and member, the event log, a failure report), then
+// the result tables read back from the cluster.
+
+extension WizardState {
+    mutating func progressEvent(_ e: ProgressEvent) {
+        guard step == .progress, var r = run else { return }
+        let t = e.time.timeIntervalSince(r.startedAt)
+        let clock = formatClock(t)
+        if r.list.item(id: e.stepID) == nil {
+            r.list.upsert(ProgressItem(id: e.stepID, title: e.title, member: e.member))
+        }
+        switch e.kind {
+        case .started(let budget):
+            r.list.update(id: e.stepID) {
+                $0.state = .running
+                $0.started = t
+                $0.budget = budget
+            }
+            r.log.append("\(clock)  start  \(e.title)", style: .dim)
+        case .progress(let fraction, let message):
+            let amount = fraction.map { Self.amount(for: e, fraction: $0, plan: r.plan) }
+            r.list.update(id: e.stepID) {
+                if $0.state == .pending {
+                    $0.state = .running
+                    $0.started = t
+                }
+                if let amount { $0.amount = amount }
+            }
+            r.log.append("\(clock)  …      \(e.title): \(message)")
+        case .succeeded(let elapsed):
+            r.list.update(id: e.stepID) {
+                $0.state = .done
+                $0.started = $0.started ?? t - elapsed
+                $0.finished = t
+                $0.amount = nil
+            }
+            r.log.append("\(clock)  done   \(e.title) in \(formatClock(elapsed))", style: .ok)
+        case .failed(let message):
+            r.list.update(id: e.stepID) {
+                $0.state = .failed(message)
+                $0.finished = t
+            }
+            r.log.append("\(clock)  FAILED \(e.title): \(message)", style: .error)
+        case .skipped(let reason):
+            r.list.update(id: e.stepID) { $0.state = .skipped(reason) }
+            r.log.append("\(clock)  skip   \(e.title): \(reason)", style: .dim)
+        case .cleanup(let message):
+            r.log.append("\(clock)  undo   \(e.title): \(message)", style: .warn)
+        }
+        run = r
+    }
+
+    /// Adding Ceph disks reports a fraction; the plan says how many disks that is.
+    static func amount(for e: ProgressEvent, fraction: Double, plan: ClusterPlan) -> ProgressItem.Amount {
+        if e.stepID.hasPrefix("microceph.disks."), let m = e.member, let total = plan.member(m)?.cephDisks.count, total > 0 {
+            return ProgressItem.Amount(fraction: fraction, done: Int((fraction * Double(total)).rounded(.down)),
+                                       total: total, unit: "disks")
+        }
+        return ProgressItem.Amount(fraction: fraction)
+    }
+
+    mutating func bootstrapFinished(_ report: BootstrapReport, _ snapshot: ClusterSnapshot?) {
+        guard step == .progress, var r = run else { return }
+        r.finished = true
+        r.report = report
+        r.snapshot = snapshot
+        run = r
+        exitText = Self.resultText(snapshot, plan: r.plan)
+        results = ResultsState()
+        enter(.results)
+    }
+
+    mutating func bootstrapFailed(_ report: BootstrapReport) {
+        guard step == .progress, var r = run else { return }
+        r.failed = true
+        r.report = report
+        if let f = report.failure {
+            if r.list.item(id: f.step.id) == nil {
+                r.list.upsert(ProgressItem(id: f.step.id, title: f.step.title, member: f.step.member))
+            }
+            r.list.update(id: f.step.id) { $0.state = .failed(f.message) }
+        }
+        run = r
+    }
+
+    mutating func progressKey(_ key: Key) -> [WizardEffect] {
+        guard var r = run else { return [] }
+        switch key {
+        case .pageUp, .pageDown:
+            _ = r.log.handle(key)
+        case .up, .down, .home, .end:
+            _ = r.list.handle(key)
+        case .enter, .char("q"), .char("Q"):
+            if r.failed { return quit(printing: Self.failureText(r.report ?? BootstrapReport())) }
+        default:
+            break
+        }
+        run = r
+        return []
+    }
+
+    /// Where and why it failed, what was undone, what was never run, what remains: printed after quitting.
+    static func failureText(_ report: BootstrapReport) -> String {
+        var out: [String] = []
+        if let f = report.failure {
+            let on = f.step.member.map { " on \($0)" } ?? ""
+            out.append("MicroCloud setup failed at \"\(f.step.title)\"\(on): \(f.message)")
+        } else {
+            out.append("MicroCloud setup failed.")
+        }
+        if !report.undone.isEmpty {
+            out.append("Undone:")
+            out += report.undone.map { "  - \($0.title)" }
+        }
+        if !report.notRun.isEmpty { out.append("Not run: \(report.notRun.count) step\(report.notRun.count == 1 ? "" : "s")") }
+        if !report.remains.isEmpty {
+            out.append("What remains:")
+            out += report.remains.map { "  - \($0)" }
+        } else {
+            out.append("Nothing remains changed on the servers.")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: results
+
+    /// The content of a results tab as lines, tables fitted to `width` (nil: natural width).
+    static func resultLines(_ snapshot: ClusterSnapshot?, tab: Int, width: Int?) -> [String] {
+        guard let s = snapshot else {
+            return ["The cloud is set up, but its state could not be read back.",
+                    "Run `lxc cluster list`, `lxc storage list` and `lxc network list` to see it."]
+        }
+        let text: String
+        switch tab {
+        case 0: text = ResultTables.members(s.members).render(maxWidth: width)
+        case 1: text = ResultTables.pools(s.pools).render(maxWidth: width)
+        case 2: text = ResultTables.networks(s.networks).render(maxWidth: width)
+        default: text = ResultTables.profile(s.profile)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// What `quit` prints after success: every table at its natural width.
+    static func resultText(_ snapshot: ClusterSnapshot?, plan: ClusterPlan) -> String {
+        var out = ["MicroCloud is ready: \(plan.members.count) member\(plan.members.count == 1 ? "" : "s")."]
+        guard snapshot != nil else { return (out + resultLines(nil, tab: 0, width: nil)).joined(separator: "\n") }
+        for (n, title) in ["Cluster members", "Storage pools", "Networks", "Default profile"].enumerated() {
+            out.append("")
+            out.append(title + ":")
+            out += resultLines(snapshot, tab: n, width: nil)
+        }
+        return out.joined(separator: "\n")
+    }
+
+    mutating func resultsKey(_ key: Key) -> [WizardEffect] {
+        let count = ResultsState.tabs.count
+        let page = max(1, (Layout.regions(for: size)?.main.height ?? 18) - 4)
+        switch key {
+        case .tab, .right:
+            results.tab = (results.tab + 1) % count
+            results.scroll = 0
+        case .backTab, .left:
+            results.tab = (results.tab + count - 1) % count
+            results.scroll = 0
+        case .char(let c) where ("1"..."4").contains(c):
+            results.tab = Int(String(c))! - 1
+            results.scroll = 0
+        case .up: results.scroll = max(0, results.scroll - 1)
+        case .down: results.scroll = min(maxResultScroll, results.scroll + 1)
+        case .pageUp: results.scroll = max(0, results.scroll - page)
+        case .pageDown: results.scroll = min(maxResultScroll, results.scroll + page)
+        case .home: results.scroll = 0
+        case .enter, .char("q"), .char("Q"):
+            return quit(printing: exitText)
+        default: break
+        }
+        return []
+    }
+
+    var maxResultScroll: Int {
+        let main = Layout.regions(for: size)?.main ?? Rect(x: 0, y: 0, width: 78, height: 18)
+        let lines = Self.resultLines(run?.snapshot, tab: results.tab, width: main.width - 1).count
+        return max(0, lines - (main.height - 4))
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import MicroCloudKit
+
+// Steps 3, 4 and 6: the per-member tables (local disk, Ceph disks, OVN uplink). Rows are rebuilt from the
+// inventories and the earlier answers whenever a step is entered, keeping what is still valid.
+
+extension WizardState {
+    static let diskColumns = ["LOCATION", "MODEL", "CAPACITY", "TYPE", "PATH", "WIPE"]
+    static let localTitle = "Select exactly one disk from each cluster member:"
+    static let cephTitle = "Select from the available unpartitioned disks:"
+    static let uplinkTitle = "Select an available interface per system to provide external connectivity for distributed network(s):"
+
+    /// Local disks chosen (when local storage is planned), which Ceph must not offer.
+    var localChoices: Set<MemberItem> {
+        localSkipReason == nil && !answers.localDeclined ? answers.localTable.selected : []
+    }
+
+    /// Disks Ceph may use: available ones not chosen for local storage.
+    var cephCandidates: [(Inventory, Disk)] {
+        let taken = localChoices
+        return inventories.flatMap { inv in
+            inv.availableDisks.filter { !taken.contains(MemberItem(member: inv.name, name: $0.path)) }.map { (inv, $0) }
+        }
+    }
+
+    static func diskRow(_ inv: Inventory, _ d: Disk, wipe: Set<MemberItem>) -> SelectTable<MemberItem>.Row {
+        let id = MemberItem(member: inv.name, name: d.path)
+        return .init(id: id, cells: [inv.name, d.model, d.capacity, d.type, d.path, wipe.contains(id) ? "yes" : ""])
+    }
+
+    /// Rebuilds every answer table from the inventories and the answers before it.
+    mutating func reconcile() {
+        guard !inventories.isEmpty else { return }
+        var a = answers
+        let localRows = inventories.flatMap { inv in inv.availableDisks.map { Self.diskRow(inv, $0, wipe: a.localWipe) } }
+        a.localTable = Self.rebuilt(a.localTable, title: Self.localTitle, columns: Self.diskColumns, rows: localRows)
+        a.localWipe.formIntersection(a.localTable.selected)
+        answers = a
+        let cephRows = cephCandidates.map { Self.diskRow($0.0, $0.1, wipe: a.cephWipe) }
+        a.cephTable = Self.rebuilt(a.cephTable, title: Self.cephTitle, columns: Self.diskColumns, rows: cephRows)
+        a.cephWipe.formIntersection(a.cephTable.selected)
+        let uplinkRows = inventories.flatMap { inv in
+            inv.uplinkCandidates.map { SelectTable<MemberItem>.Row(id: MemberItem(member: inv.name, name: $0.name),
+                                                                 cells: [inv.name, $0.name, $0.type]) }
+        }
+        a.uplinkTable = Self.rebuilt(a.uplinkTable, title: Self.uplinkTitle, columns: ["LOCATION", "IFACE", "TYPE"],
+                                     rows: uplinkRows)
+        answers = a
+    }
+
+    /// A new table with these rows that keeps the old one's selection (where rows remain), filter and cursor row.
+    static func rebuilt(_ old: SelectTable<MemberItem>, title: String, columns: [String],
+                        rows: [SelectTable<MemberItem>.Row]) -> SelectTable<MemberItem> {
+        var t = SelectTable<MemberItem>(title: title, columns: columns, rows: rows.sorted { $0.id < $1.id },
+                                        viewportHeight: old.viewportHeight)
+        t.setSelected(old.selected)
+        if !old.filter.isEmpty { t.setFilter(old.filter) }
+        if let id = old.cursorRow?.id, let i = t.visibleRows.firstIndex(where: { $0.id == id }) { t.moveCursor(to: i) }
+        return t
+    }
+
+    // MARK: keys
+
+    mutating func localKey(_ key: Key) -> [WizardEffect] {
+        notice = nil
+        var table = answers.localTable
+        var wipe = answers.localWipe
+        let action = MemberTableKeys.handle(key, &table, wipe: &wipe, onePerMember: true, notice: &notice)
+        answers.localTable = table
+        answers.localWipe = wipe
+        switch action {
+        case .confirm:
+            if table.selected.isEmpty {
+                guard skipArmed else {
+                    skipArmed = true
+                    notice = LogView.Line("No disks selected. Press Enter again to skip local storage, or select one "
+                                          + "disk on every server.", style: .warn)
+                    return []
+                }
+                answers.localDeclined = true
+                advance()
+                return []
+            }
+            let missing = missingMembers(in: table)
+            guard missing.isEmpty else {
+                notice = LogView.Line("Select exactly one disk from each cluster member: none chosen on "
+                                      + "\(quotedList(missing)).", style: .error)
+                return []
+            }
+            answers.localDeclined = false
+            advance()
+        case .cancel: goBack()
+        default: break
+        }
+        return []
+    }
+
+    var cephFSOffered: Bool {
+        !inventories.isEmpty && inventories.allSatisfy { $0.lxd.has(extension: "storage_cephfs_create_missing") }
+    }
+
+    mutating func cephKey(_ key: Key) -> [WizardEffect] {
+        notice = nil
+        if let question = answers.cephQuestion {
+            cephQuestionKey(key, question)
+            return []
+        }
+        var table = answers.cephTable
+        var wipe = answers.cephWipe
+        let action = MemberTableKeys.handle(key, &table, wipe: &wipe, onePerMember: false, notice: &notice)
+        answers.cephTable = table
+        answers.cephWipe = wipe
+        switch action {
+        case .confirm:
+            if table.selected.isEmpty {
+                guard skipArmed else {
+                    skipArmed = true
+                    notice = LogView.Line("No disks were selected. Press Enter again to skip distributed storage.",
+                                          style: .warn)
+                    return []
+                }
+                answers.cephDeclined = true
+                advance()
+                return []
+            }
+            answers.cephDeclined = false
+            answers.cephQuestion = .encrypt(YesNo(question: "Do you want to encrypt the selected disks?", defaultValue: false))
+        case .cancel: goBack()
+        default: break
+        }
+        return []
+    }
+
+    private mutating func cephQuestionKey(_ key: Key, _ question: WizardAnswers.CephQuestion) {
+        switch question {
+        case .encrypt(var q):
+            switch q.handle(key) {
+            case .submit(let yes):
+                answers.cephEncrypt = yes
+                if cephFSOffered {
+                    answers.cephQuestion = .cephFS(YesNo(question: "Would you like to set up CephFS remote storage?",
+                                                         defaultValue: true))
+                } else {
+                    answers.cephFS = false
+                    answers.cephQuestion = nil
+                    advance()
+                }
+            case .cancel: answers.cephQuestion = nil
+            default: answers.cephQuestion = .encrypt(q)
+            }
+        case .cephFS(var q):
+            switch q.handle(key) {
+            case .submit(let yes):
+                answers.cephFS = yes
+                answers.cephQuestion = nil
+                advance()
+            case .cancel:
+                answers.cephQuestion = .encrypt(YesNo(question: "Do you want to encrypt the selected disks?", defaultValue: false))
+            default: answers.cephQuestion = .cephFS(q)
+            }
+        }
+    }
+
+    mutating func uplinkKey(_ key: Key) -> [WizardEffect] {
+        notice = nil
+        var table = answers.uplinkTable
+        var none: Set<MemberItem>? = nil
+        let action = MemberTableKeys.handle(key, &table, wipe: &none, onePerMember: true, notice: &notice)
+        answers.uplinkTable = table
+        switch action {
+        case .confirm:
+            if table.selected.isEmpty {
+                let bridge = BridgePlan.standard
+                guard skipArmed else {
+                    skipArmed = true
+                    notice = LogView.Line("No interface selected. Press Enter again to skip distributed networking "
+                                          + "(instances then use the bridge \(bridge.name), \(bridge.ipv4)).", style: .warn)
+                    return []
+                }
+                answers.uplinksDeclined = true
+                advance()
+                return []
+            }
+            let missing = missingMembers(in: table)
+            guard missing.isEmpty else {
+                notice = LogView.Line("Failed to add OVN uplink network: Some peers don't have a selected interface "
+                                      + "(\(quotedList(missing))).", style: .error)
+                return []
+            }
+            answers.uplinksDeclined = false
+            advance()
+        case .cancel: goBack()
+        default: break
+        }
+        return []
+    }
+}
+
+/// Keys of a per-member table: Space picks (one per member where that is the rule), → picks all (or the first row
+/// of every member still without one), ← none, Tab marks a picked disk for wiping.
+enum MemberTableKeys {
+    static func handle(_ key: Key, _ t: inout SelectTable<MemberItem>, wipe: inout Set<MemberItem>,
+                       onePerMember: Bool, notice: inout LogView.Line?) -> SelectTable<MemberItem>.Action {
+        var optional: Set<MemberItem>? = wipe
+        let action = handle(key, &t, wipe: &optional, onePerMember: onePerMember, notice: &notice)
+        wipe = optional ?? []
+        return action
+    }
+
+    static func handle(_ key: Key, _ t: inout SelectTable<MemberItem>, wipe: inout Set<MemberItem>?,
+                       onePerMember: Bool, notice: inout LogView.Line?) -> SelectTable<MemberItem>.Action {
+        switch key {
+        case .char(" "):
+            guard let row = t.cursorRow, !row.disabled else { return .handled }
+            var chosen = t.selected
+            if chosen.contains(row.id) {
+                chosen.remove(row.id)
+            } else {
+                if onePerMember { chosen = chosen.filter { $0.member != row.id.member } }
+                chosen.insert(row.id)
+            }
+            t.setSelected(chosen)
+        case .right:
+            if onePerMember {
+                var chosen = t.selected
+                for row in t.visibleRows where !row.disabled && !chosen.contains(where: { $0.member == row.id.member }) {
+                    chosen.insert(row.id)
+                }
+                t.setSelected(chosen)
+            } else {
+                t.selectAllVisible()
+            }
+        case .tab:
+            guard wipe != nil, let row = t.cursorRow else { return .ignored }
+            guard t.selected.contains(row.id) else {
+                notice = LogView.Line("Select the disk first (Space), then press Tab to mark it for wiping.", style: .warn)
+                return .handled
+            }
+            if wipe!.contains(row.id) { wipe!.remove(row.id) } else { wipe!.insert(row.id) }
+        default:
+            let action = t.handle(key)
+            if action != .handled || key != .left { return action }
+        }
+        if wipe != nil {
+            wipe!.formIntersection(t.selected)
+            syncWipeColumn(&t, wipe!)
+        }
+        return .handled
+    }
+
+    /// The WIPE column says "yes" exactly for the rows marked for wiping.
+    static func syncWipeColumn(_ t: inout SelectTable<MemberItem>, _ wipe: Set<MemberItem>) {
+        for row in t.rows {
+            let want = wipe.contains(row.id) ? "yes" : ""
+            if row.cells.last != want {
+                t.upsert(.init(id: row.id, cells: Array(row.cells.dropLast()) + [want], disabled: row.disabled))
+            }
+        }
+    }
+}
