@@ -13,12 +13,15 @@ final class WizardRunner: Sendable {
     let passphrase: String?
     private let members = LockedBox<[MemberRecord]>([])
     private let finished = LockedBox<Bool>(false)
+    /// The wizard asks for confirmation and inventories at once; peers answer inventory calls only once confirmed.
+    private let confirmation: Confirmation
 
     init(control: ControlClient, flow: InitiatorFlow, sessionTimeout: Int, passphrase: String?) {
         self.control = control
         self.flow = flow
         self.sessionTimeout = sessionTimeout
         self.passphrase = passphrase
+        self.confirmation = Confirmation(control: control)
     }
 
     static func hostAddresses() -> [HostAddress] {
@@ -44,16 +47,18 @@ final class WizardRunner: Sendable {
             return []
         case .confirm(let fingerprints):
             do {
-                if fingerprints.isEmpty {
-                    try await control.abort(reason: "The initiator continues alone")
-                } else {
-                    try await control.confirm(fingerprints)
-                }
+                try await confirmation.ensure(fingerprints)
                 return []
             } catch {
                 return [.failed("\(error)")]
             }
         case .fetchInventories(let servers):
+            let peers = servers.filter { $0.name != flow.local.name }.map(\.fingerprint)
+            do {
+                try await confirmation.ensure(peers)
+            } catch {
+                return [.inventories([], problems: ["The selected servers could not be confirmed: \(error)"])]
+            }
             let records = [flow.local] + servers.filter { $0.name != flow.local.name }
                 .map { MemberRecord(name: $0.name, address: $0.address, fingerprint: $0.fingerprint) }
             members.mutate { $0 = records }
@@ -148,5 +153,27 @@ final class WizardRunner: Sendable {
         if let reason = final.abortReason, !finished.value {
             try? await control.abort(reason: reason)
         }
+    }
+}
+
+/// Confirms the selected joiners exactly once, whichever effect asks first; the other waits for the same outcome.
+actor Confirmation {
+    let control: ControlClient
+    private var running: Task<Void, Error>?
+
+    init(control: ControlClient) { self.control = control }
+
+    func ensure(_ fingerprints: [String]) async throws {
+        if let running { return try await running.value }
+        let control = self.control
+        let task = Task {
+            if fingerprints.isEmpty {
+                try await control.abort(reason: "The initiator continues alone")
+            } else {
+                try await control.confirm(fingerprints)
+            }
+        }
+        running = task
+        try await task.value
     }
 }
