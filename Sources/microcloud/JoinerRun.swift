@@ -5,6 +5,22 @@ import MicroCloudKit
 
 /// A joiner's session followed to its end: found the initiator, confirmed, joined (or why not).
 struct JoinerRun {
+    /// Follows the local session's events until it ends (joined, or ended for a reason).
+    static func follow(_ control: ControlClient, _ handle: (SessionEvent) -> Void) async {
+        var cursor = 0
+        while !Task.isCancelled {
+            guard let batch = try? await control.events(after: cursor, wait: 10) else {
+                handle(SessionEvent(kind: .ended, message: "lost contact with microcloudd"))
+                return
+            }
+            cursor = batch.next
+            for e in batch.events {
+                handle(e)
+                if e.kind == .ended || e.kind == .joined { return }
+            }
+        }
+    }
+
     let control: ControlClient
     let out: ProgressPrinter
 
