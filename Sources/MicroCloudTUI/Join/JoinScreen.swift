@@ -164,7 +164,12 @@ public enum JoinScreen {
         var hints = [KeyHint("ctrl-c", "cancel")]
         if s.phase == .passphrase { hints = [KeyHint("tab", "complete word"), KeyHint("enter", "join")] + hints }
         if s.isOver { hints = [KeyHint("enter", "close")] }
-        let chrome = Chrome(title: "Join a MicroCloud: \(s.localName)", plan: [], hints: hints)
+        var facts = [LogView.Line("This server  \(s.localName)"), LogView.Line("Fingerprint  \(s.localFingerprint.prefix(12))")]
+        if let i = s.initiator {
+            facts += [LogView.Line("Initiator    \(i.name)"), LogView.Line("             \(i.address)"),
+                      LogView.Line("Fingerprint  \(i.fingerprint.prefix(12))")]
+        }
+        let chrome = Chrome(title: "Join a MicroCloud: \(s.localName)", plan: facts, hints: hints)
         return Layout.render(chrome, size: size) { screen, r in
             var y = r.y
             func line(_ text: String, _ style: Style = .normal) {

@@ -76,8 +76,14 @@ extension WizardState {
     mutating func serverSeen(_ seen: Server) {
         guard confirmed == nil else { return }
         var s = seen
-        // An announcement proves nothing: only a join intent (with this fingerprint) makes a row verified.
-        s.state = verifiedFingerprints[s.name] == s.fingerprint ? .verified : .discovered
+        // An announcement proves nothing: only a join intent (with this fingerprint) makes a row verified. mDNS
+        // carries the short fingerprint, the intent the full one: a verified row keeps the full one.
+        if let full = verifiedFingerprints[s.name], !s.fingerprint.isEmpty, full.hasPrefix(s.fingerprint) {
+            s.state = .verified
+            s.fingerprint = full
+        } else {
+            s.state = .discovered
+        }
         servers[s.name] = s
         serverTable.upsert(Self.serverRow(s))
     }
