@@ -6,13 +6,13 @@
 # find it again even after an interrupted run.
 
 LAB_BASE=${MCLAB_BASE:-/tmp/mclab}
-LAB_RUN=/run/mclab                 # lock + markers that must outlive $LAB_BASE
-LAB_NS_PREFIX=mcl
-LAB_NET=10.231.0                   # the test subnet; nothing outside it is ever a target
+LAB_RUN=${MCLAB_RUN:-/run/mclab}                # lock + markers that must outlive $LAB_BASE
+LAB_NS_PREFIX=${MCLAB_NS_PREFIX:-mcl}
+LAB_NET=${MCLAB_NET:-10.231.0}                  # the test subnet; nothing outside it is ever a target
 LAB_SUBNET=$LAB_NET.0/24
 LAB_GUARD_METRIC=4000              # root-ns blackhole for the test subnet: mistakes fail locally
-LAB_BRIDGE=mclbr0                  # eth0 of every server (mDNS, cluster traffic)
-LAB_UPLINK_BRIDGE=mclup0           # uplink0 of every server (OVN uplink candidate, no addresses)
+LAB_BRIDGE=${MCLAB_BRIDGE:-mclbr0}                 # eth0 of every server (mDNS, cluster traffic)
+LAB_UPLINK_BRIDGE=${MCLAB_UPLINK_BRIDGE:-mclup0}          # uplink0 of every server (OVN uplink candidate, no addresses)
 LAB_UPLINK_IF=uplink0
 LAB_DISKS=3                        # loop-backed disks per server
 LAB_DISK_SIZE=2G                   # sparse files: they cost nothing until written
@@ -77,5 +77,19 @@ wait_for() {
 take_lock() {
   mkdir -p "$LAB_RUN"
   exec 9>"$LAB_RUN/lock"
-  flock -w 600 9 || die "another lab operation holds $LAB_RUN/lock"
+  if ! flock -n 9; then
+    echo "lab: waiting for another lab operation to finish ($LAB_RUN/lock)" >&2
+    flock -w 600 9 || die "another lab operation still holds $LAB_RUN/lock after 10 minutes"
+  fi
+}
+
+# Daemons the lab starts must not inherit descriptors of whoever started the lab: a test runner's
+# pipe held open by LXD would keep that runner waiting for as long as the lab runs.
+close_inherited_fds() {
+  local fd
+  for fd in "/proc/$$/fd/"*; do
+    fd=${fd##*/}
+    case $fd in 0 | 1 | 2 | 255) continue ;; esac
+    eval "exec $fd>&-" 2>/dev/null || true
+  done
 }
