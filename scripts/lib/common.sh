@@ -77,5 +77,19 @@ wait_for() {
 take_lock() {
   mkdir -p "$LAB_RUN"
   exec 9>"$LAB_RUN/lock"
-  flock -w 600 9 || die "another lab operation holds $LAB_RUN/lock"
+  if ! flock -n 9; then
+    echo "lab: waiting for another lab operation to finish ($LAB_RUN/lock)" >&2
+    flock -w 600 9 || die "another lab operation still holds $LAB_RUN/lock after 10 minutes"
+  fi
+}
+
+# Daemons the lab starts must not inherit descriptors of whoever started the lab: a test runner's
+# pipe held open by LXD would keep that runner waiting for as long as the lab runs.
+close_inherited_fds() {
+  local fd
+  for fd in "/proc/$$/fd/"*; do
+    fd=${fd##*/}
+    case $fd in 0 | 1 | 2 | 255) continue ;; esac
+    eval "exec $fd>&-" 2>/dev/null || true
+  done
 }

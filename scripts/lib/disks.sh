@@ -39,3 +39,27 @@ disks_down() {
   for dev in $(lab_loop_devices); do losetup --detach "$dev" 2>/dev/null || true; done
   wait_for 50 loops_gone || echo "lab: warning: loop devices still attached: $(lab_loop_devices | xargs)" >&2
 }
+
+# --- /dev/disk/by-uuid links for the lab's disks (see disk-links for why) ---
+
+start_disk_links() {
+  mkdir -p "$LAB_RUN"
+  [ -e /dev/disk ] || touch "$LAB_RUN/dev-disk-ours"
+  env MCLAB_LAB="$LAB_BASE" setsid "$LAB_LIB/disk-links" "$LAB_BASE" "$LAB_RUN/disk-links" \
+      >/dev/null 2>&1 </dev/null 9>&- &
+}
+
+# Remove the links made (their processes are gone by now), and /dev/disk itself if the lab made it.
+remove_disk_links() {
+  local link
+  if [ -f "$LAB_RUN/disk-links" ]; then
+    sort -u "$LAB_RUN/disk-links" | while read -r link; do
+      [[ $link == /dev/disk/by-uuid/* ]] && rm -f "$link"
+    done
+    rm -f "$LAB_RUN/disk-links"
+  fi
+  if [ -e "$LAB_RUN/dev-disk-ours" ]; then
+    rmdir /dev/disk/by-uuid /dev/disk 2>/dev/null || true
+    [ -e /dev/disk ] || rm -f "$LAB_RUN/dev-disk-ours"
+  fi
+}

@@ -31,6 +31,8 @@ start_holder() {
 holder_ready() { [ -s "$(server_dir "$1")/init.pid" ]; }
 
 # in_server I CMD... — run CMD on server I: its namespaces, its environment, the caller's cwd.
+# It replaces the calling shell (no idle bash left as the parent of every daemon): call it last,
+# or in a background subshell.
 in_server() {
   local i=$1 holder
   shift
@@ -38,7 +40,7 @@ in_server() {
   local -a envs
   mapfile -t envs < <(server_env "$i")
   # shellcheck disable=SC2016 # $1/$@ belong to the inner shell
-  env "${envs[@]}" nsenter --target "$holder" --mount --uts --net -- \
+  exec env "${envs[@]}" nsenter --target "$holder" --mount --uts --net -- \
       sh -c 'cd "$1" 2>/dev/null || cd /; shift; exec "$@"' in-server "$PWD" "$@"
 }
 

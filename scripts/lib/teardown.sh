@@ -19,7 +19,8 @@ lab_pids() {
   {
     for ns in $(lab_namespaces); do ip netns pids "$ns" 2>/dev/null || true; done
     # patterns come through -f: in grep's own command line they would make grep match itself
-    grep -lsFf <(echo "MCLAB_LAB=$LAB_BASE") /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+    # -z -x: whole NUL-separated entries, so /tmp/mclab never matches another lab's /tmp/mclab-x
+    grep -lszxFf <(echo "MCLAB_LAB=$LAB_BASE") /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
     grep -lsFf <(echo "$LAB_BASE/") /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3
   } | sort -un | grep -vxF -f <(own_lineage) || true
 }
@@ -52,6 +53,7 @@ lab_clear() {
   net_down
   unmount_lab_paths
   disks_down
+  remove_disk_links
   rm -rf "$LAB_BASE"
 }
 

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// One server of the lab, as `scripts/lab status --json` describes it.
+struct LabServer: Decodable, Equatable {
+    let name: String
+    let netns: String
+    let address: String
+    let subnet: String
+    let uplink: String
+    let disks: [String]
+    let stateDir: String
+    let lxdDir: String
+    let dbusSocket: String
+    let lxdUp: Bool
+    let avahiUp: Bool
+    let microclouddUp: Bool
+
+    /// The server's own folder: every file of the server lives under it.
+    var directory: String { (stateDir as NSString).deletingLastPathComponent }
+}
+
+/// Drives `scripts/lab` the way a person at the console would.
+enum Lab {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let script = repository.appendingPathComponent("scripts/lab").path
+    // The same knobs as scripts/lab, so a second lab (another prefix, subnet, folder) can be tested
+    // while a person keeps one running.
+    static let environment = ProcessInfo.processInfo.environment
+    static let base = environment["MCLAB_BASE"] ?? "/tmp/mclab"
+    static let nsPrefix = environment["MCLAB_NS_PREFIX"] ?? "mcl"
+    static let net = environment["MCLAB_NET"] ?? "10.231.0"
+    static let bridges = [environment["MCLAB_BRIDGE"] ?? "mclbr0", environment["MCLAB_UPLINK_BRIDGE"] ?? "mclup0"]
+    static var testSubnet: String { "\(net).0/24" }
+
+    static func netns(_ index: Int) -> String { "\(nsPrefix)\(index)" }
+
+    /// Why the lab cannot run here, or nil when it can.
+    static let unavailableReason: String? = {
+        if getuid() != 0 {
+            return "LabTests need root (network namespaces, loop devices, LXD): run scripts/test as root"
+        }
+        for tool in ["lxd", "lxc", "avahi-daemon", "dbus-daemon", "jq", "nsenter"]
+        where !onPath(tool) {
+            return "LabTests need `\(tool)`, which is not installed: run scripts/setup"
+        }
+        return nil
+    }()
+
+    static func onPath(_ tool: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        return path.split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)")
+        }
+    }
+
+    @discardableResult
+    static func run(_ arguments: String...) throws -> CommandResult {
+        try Command.check([script] + arguments)
+    }
+
+    /// Brings up `servers` servers and prints how long it took (a figure, not an assertion).
+    static func up(_ servers: Int) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try run("up", String(servers))
+        let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        print("lab up \(servers): \(clock.now - start)\n" + steps.joined(separator: "\n"))
+    }
+
+    static func down() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try run("down")
+        print("lab down: \(clock.now - start)")
+    }
+
+    static func status() throws -> [LabServer] {
+        let result = try run("status", "--json")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode([LabServer].self, from: Data(result.stdout.utf8))
+    }
+
+    /// Runs a command on server `index` (1-based) and returns its output; throws when it fails.
+    @discardableResult
+    static func exec(_ index: Int, _ arguments: String...) throws -> CommandResult {
+        try Command.check([script, "exec", String(index)] + arguments)
+    }
+
+    /// `lxc query PATH` on server `index`, decoded as JSON.
+    static func lxdQuery(_ index: Int, _ path: String) throws -> Any {
+        let result = try exec(index, "lxc", "query", path)
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    /// Runs `body` with `servers` servers up, and always takes the lab down afterwards, also when
+    /// the body throws. Checks on the way out that the machine is as it was before `up`.
+    static func with<T>(servers: Int, _ body: ([LabServer]) throws -> T) throws -> T {
+        let before = try MachineSnapshot.take()
+        try up(servers)
+        defer {
+            do {
+                try down()
+                let after = try MachineSnapshot.take()
+                let differences = after.differences(from: before)
+                #expect(differences.isEmpty, "lab down left the machine changed:\n\(differences.joined(separator: "\n"))")
+            } catch {
+                Issue.record(error, "lab down failed")
+            }
+        }
+        return try body(try status())
+    }
+}
