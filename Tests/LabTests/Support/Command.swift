@@ -101,3 +101,35 @@ enum Command {
         (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }
 }
+
+/// A program started in the background, waited for once.
+final class Background {
+    let pid: pid_t
+    let stdout: URL
+    let stderr: URL
+    private(set) var status: Int32?
+
+    init(_ arguments: [String], tag: String) throws {
+        stdout = Command.temporaryFile("\(tag).out")
+        stderr = Command.temporaryFile("\(tag).err")
+        pid = try Command.start(arguments, stdout: stdout, stderr: stderr)
+    }
+
+    /// Waits for the exit and returns its status.
+    @discardableResult
+    func wait() -> Int32 {
+        if let status { return status }
+        let s = Command.wait(pid)
+        status = s
+        return s
+    }
+
+    /// Ends the program if it still runs.
+    func stop() {
+        guard status == nil else { return }
+        kill(pid, SIGTERM)
+        wait()
+    }
+
+    var output: String { Command.read(stdout) + Command.read(stderr) }
+}

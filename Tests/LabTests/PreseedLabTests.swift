@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// `microcloud preseed` on the lab's servers forms a real LXD cluster.
+extension LabSuite {
+    @Suite struct Preseed {
+        static func file(servers: [LabServer], passphrase: String = "lab preseed test words") -> String {
+            """
+            initiator: \(servers[0].name)
+            lookup_subnet: \(servers[0].subnet)
+            session_passphrase: \(passphrase)
+            systems:
+            \(servers.map { "  - name: \($0.name)" }.joined(separator: "\n"))
+            storage:
+              local:
+                - find: serial == disk1.img
+                  wipe: true
+            """
+        }
+
+        /// Runs the same file on every server at once, as an operator would; returns each server's output.
+        static func runEverywhere(_ servers: [LabServer], yaml: String) throws -> [(status: Int32, output: String)] {
+            let path = Command.temporaryFile("preseed").appendingPathExtension("yaml")
+            try yaml.write(to: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: path) }
+            let runs = try servers.enumerated().map { i, server in
+                try Background([Lab.script, "exec", String(i + 1), "env", "MICROCLOUD_STATE_DIR=\(server.stateDir)",
+                                MicroCloudCLI.path, "preseed", "--file", path.path], tag: "preseed-\(server.name)")
+            }
+            return runs.map { run in (run.wait(), run.output) }
+        }
+
+        @Test("a preseed that picks all 3 servers and a local disk each forms a 3-member LXD cluster")
+        func threeServerCluster() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try Lab.with(servers: 3) { servers in
+                let results = try Self.runEverywhere(servers, yaml: Self.file(servers: servers))
+                for (server, r) in zip(servers, results) {
+                    print("--- preseed on \(server.name) (exit \(r.status))\n\(r.output)")
+                    #expect(r.status == 0, "preseed on \(server.name) failed:\n\(r.output)")
+                }
+                let initiator = results[0].output
+                #expect(initiator.contains("MicroCloud is ready"))
+                #expect(initiator.contains("Wall time per phase"))
+                for r in results.dropFirst() { #expect(r.output.contains("Successfully joined the MicroCloud cluster")) }
+
+                // What an operator checks, in any server's namespace.
+                for index in 1...3 {
+                    let members = try Lab.exec(index, "lxc", "cluster", "list", "--format", "csv").stdout
+                    let rows = members.split(separator: "\n")
+                    #expect(rows.count == 3, "lxc cluster list on server \(index):\n\(members)")
+                    #expect(rows.allSatisfy { $0.contains(",ONLINE,") }, "every member ONLINE:\n\(members)")
+                }
+                let pools = try Lab.exec(2, "lxc", "storage", "list", "--format", "csv").stdout
+                #expect(pools.contains("local,btrfs,") && pools.contains("CREATED"), "lxc storage list:\n\(pools)")
+                let networks = try Lab.exec(3, "lxc", "network", "list", "--format", "csv").stdout
+                #expect(networks.contains("lxdbr0,bridge,YES"), "lxc network list:\n\(networks)")
+                let profile = try Lab.exec(1, "lxc", "profile", "show", "default").stdout
+                #expect(profile.contains("pool: local") && profile.contains("path: /"), "root disk:\n\(profile)")
+                #expect(profile.contains("network: lxdbr0") && profile.contains("type: nic"), "nic:\n\(profile)")
+                // Each member's local pool sits on that member's own disk.
+                for (index, server) in servers.enumerated() {
+                    let source = try Lab.exec(index + 1, "lxc", "storage", "get", "local", "source", "--target", server.name).stdout
+                    #expect(source.trimmingCharacters(in: .whitespacesAndNewlines) == server.disks[0])
+                }
+            }
+        }
+
+        @Test("a wrong passphrase on a joiner is rejected; the initiator reports who never reached out")
+        func wrongPassphrase() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try Lab.with(servers: 2) { servers in
+                let good = Self.file(servers: servers) + "\nlookup_timeout: 8\n"
+                let bad = good.replacingOccurrences(of: "lab preseed test words", with: "not the right words")
+                let goodPath = Command.temporaryFile("good").appendingPathExtension("yaml")
+                let badPath = Command.temporaryFile("bad").appendingPathExtension("yaml")
+                try good.write(to: goodPath, atomically: true, encoding: .utf8)
+                try bad.write(to: badPath, atomically: true, encoding: .utf8)
+                let initiator = try Background([Lab.script, "exec", "1", "env", "MICROCLOUD_STATE_DIR=\(servers[0].stateDir)",
+                                                MicroCloudCLI.path, "preseed", "--file", goodPath.path], tag: "init")
+                defer { initiator.stop() }
+                Thread.sleep(forTimeInterval: 1)
+                let joiner = try Command.run([Lab.script, "exec", "2", "env", "MICROCLOUD_STATE_DIR=\(servers[1].stateDir)",
+                                              MicroCloudCLI.path, "preseed", "--file", badPath.path])
+                let initStatus = initiator.wait()
+                let initText = initiator.output
+                #expect(joiner.status != 0)
+                #expect((joiner.stdout + joiner.stderr).contains("Wrong passphrase"), "joiner output:\n\(joiner.stdout)\(joiner.stderr)")
+                #expect(initStatus != 0)
+                #expect(initText.contains("wrong passphrase (attempt 1 of"), "initiator output:\n\(initText)")
+                #expect(initText.contains("System \"micro02\" hasn't reached out"), "initiator output:\n\(initText)")
+                // Nothing was formed.
+                let members = try Lab.exec(1, "lxc", "query", "/1.0").stdout
+                #expect(members.contains("\"server_clustered\": false"))
+            }
+        }
+    }
+}
