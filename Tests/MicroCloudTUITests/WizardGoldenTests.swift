@@ -10,7 +10,14 @@ import Testing
     static func check(_ name: String, _ build: (Size) -> WizardDriver, sourceLocation: SourceLocation = #_sourceLocation) {
         for (label, size) in sizes {
             let d = build(size)
-            Golden.check("wizard-\(name)-\(label)", d.screen().plainText, sourceLocation: sourceLocation)
+            let screen = d.screen()
+            Golden.check("wizard-\(name)-\(label)", screen.plainText, sourceLocation: sourceLocation)
+            // Every key the screen takes is in the footer, even at 80 columns.
+            let footer = screen.text(row: size.height - 1)
+            for hint in d.state.hints {
+                #expect(footer.contains("\(hint.key) \(hint.label)"), "footer lacks \(hint.key) \(hint.label)",
+                        sourceLocation: sourceLocation)
+            }
         }
     }
 
@@ -123,6 +130,19 @@ import Testing
             d.type("192.0.2.0/24")
             return d
         }
+    }
+
+    @Test func errorsAndWarningsUseTheirColourRoles() {
+        var d = Fixtures.afterUplinks()
+        d.type("192.0.2.0/24")
+        let s = d.screen()
+        let row = (0..<s.size.height).first { s.text(row: $0).contains("gateway must be a host address") }!
+        #expect(s.styleLayer(row: row).contains("eeee"))
+        d = Fixtures.afterLocal()
+        d.key(.char(" "))
+        let c = d.screen()
+        let warn = (0..<c.size.height).first { c.text(row: $0).contains("Disk configuration does not meet") }!
+        #expect(c.styleLayer(row: warn).contains("wwww"))
     }
 
     @Test func summary() {

@@ -15,6 +15,17 @@ import Testing
         #expect(d.flat.contains("Storage driver for the pool local: btrfs (ZFS is not available on micro02)"))
     }
 
+    @Test func escOnTheFirstQuestionSaysTheServersAreConfirmed() {
+        var d = Fixtures.atQuestions()
+        d.key(.escape)
+        #expect(d.state.step == .localDisks)
+        #expect(d.flat.contains("The servers are already confirmed. To start over, press Ctrl-C to abort the setup."))
+        d = Fixtures.afterLocal()
+        d.key(.escape)
+        #expect(d.state.step == .localDisks, "Esc goes back one step")
+        #expect(d.state.answers.localTable.selected.count == 3, "with the answers kept")
+    }
+
     @Test func atMostOneLocalDiskPerServer() {
         var d = Fixtures.atQuestions()
         d.key(.char(" "), .down, .char(" "))
