@@ -119,9 +119,9 @@ public enum WizardRules {
 
     /// The default DNS servers: the gateways' addresses, IPv4 first.
     public static func defaultDNS(ipv4Gateway: String, ipv6Gateway: String) -> String {
-        [ipv4Gateway, ipv6Gateway].compactMap { text -> String? in
+        [(ipv4Gateway, true), (ipv6Gateway, false)].compactMap { text, ipv4 -> String? in
             let t = text.trimmingSpaces
-            guard !t.isEmpty, let c = CIDR(t) else { return nil }
+            guard !t.isEmpty, gatewayProblem(t, ipv4: ipv4) == nil, let c = CIDR(t) else { return nil }
             return c.address.description
         }.joined(separator: ",")
     }

@@ -83,6 +83,13 @@ extension WizardState {
             }
             r.list.update(id: f.step.id) { $0.state = .failed(f.message) }
         }
+        // The stream is over: a step still shown as running either finished (the report says so) or was stopped.
+        let done = Set((report.done).map(\.id))
+        for item in r.list.items where item.state == .running {
+            r.list.update(id: item.id) {
+                $0.state = done.contains(item.id) ? .done : .skipped("stopped when the setup failed")
+            }
+        }
         run = r
     }
 
@@ -133,16 +140,37 @@ extension WizardState {
             return ["The cloud is set up, but its state could not be read back.",
                     "Run `lxc cluster list`, `lxc storage list` and `lxc network list` to see it."]
         }
+        var dropped: [String] = []
         let text: String
         switch tab {
-        case 0: text = ResultTables.members(s.members).render(maxWidth: width)
-        case 1: text = ResultTables.pools(s.pools).render(maxWidth: width)
-        case 2: text = ResultTables.networks(s.networks).render(maxWidth: width)
+        case 0: text = fitted(ResultTables.members(s.members), width, ["DESCRIPTION", "FAILURE DOMAIN", "ARCHITECTURE"], &dropped)
+        case 1: text = fitted(ResultTables.pools(s.pools), width, ["DESCRIPTION"], &dropped)
+        case 2: text = fitted(ResultTables.networks(s.networks), width, ["DESCRIPTION", "IPV6", "USED BY"], &dropped)
         default: text = ResultTables.profile(s.profile)
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last == "" { lines.removeLast() }
+        if !dropped.isEmpty {
+            lines.append("")
+            lines.append("Left out to fit: \(dropped.joined(separator: ", ")).")
+            lines.append("Every column is printed when you quit.")
+        }
         return lines
+    }
+
+    /// The table at a width: columns of least use are left out (in `dropOrder`) while it is too wide, then the
+    /// widest columns are cut.
+    static func fitted(_ table: TextTable, _ width: Int?, _ dropOrder: [String], _ dropped: inout [String]) -> String {
+        guard let width else { return table.render() }
+        var t = table
+        for name in dropOrder {
+            let natural = t.render().split(separator: "\n").map { displayWidth(String($0)) }.max() ?? 0
+            guard natural > width, let i = t.headers.firstIndex(of: name) else { continue }
+            t = TextTable(headers: t.headers.enumerated().filter { $0.offset != i }.map(\.element),
+                          rows: t.rows.map { $0.enumerated().filter { $0.offset != i }.map(\.element) })
+            dropped.append(name)
+        }
+        return t.render(maxWidth: width)
     }
 
     /// What `quit` prints after success: every table at its natural width.

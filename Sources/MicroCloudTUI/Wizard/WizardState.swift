@@ -163,6 +163,7 @@ public struct WizardState: Sendable {
     /// The step being edited from the summary, with the answers to restore on Esc.
     public internal(set) var editing: WizardStep?
     var editSnapshot: WizardAnswers?
+    var returningFromEdit = false
 
     public internal(set) var summary = SummaryState()
     public internal(set) var run: RunState?

@@ -50,7 +50,7 @@ extension WizardState {
         let missing = inventories.filter { $0.services[.microceph] == nil }.map(\.name)
         if !missing.isEmpty {
             let whereText = missing.count == inventories.count ? "" : " on \(quotedList(missing))"
-            return "MicroCeph is not installed\(whereText): distributed storage is skipped."
+            return "MicroCeph is not installed\(whereText), so distributed storage is skipped."
         }
         if let inv = inventories.first(where: { $0.lxd.storagePools.contains("remote") }) {
             return "Storage pool remote already exists on \"\(inv.name)\": distributed storage is skipped."
@@ -65,7 +65,7 @@ extension WizardState {
         let missing = inventories.filter { $0.services[.microovn] == nil }.map(\.name)
         if !missing.isEmpty {
             let whereText = missing.count == inventories.count ? "" : " on \(quotedList(missing))"
-            return "MicroOVN is not installed\(whereText): distributed networking is skipped; \(fallback)."
+            return "MicroOVN is not installed\(whereText), so distributed networking is skipped; \(fallback)."
         }
         for inv in inventories where inv.lxd.networks.contains("UPLINK") || inv.lxd.networks.contains("default") {
             return "System \"\(inv.name)\" is ineligible for distributed networking. Make sure there aren't any "
@@ -153,7 +153,14 @@ extension WizardState {
         notice = nil
         skipArmed = false
         reconcile()
-        if target == .summary { summary.cursor = summaryItems().lastIndex { $0.isSelectable } ?? 0 }
+        if target == .summary {
+            // Back from an edit: the cursor stays on that section; the first time: the top of the plan.
+            let items = summaryItems()
+            summary.cursor = items.firstIndex { $0.kind == .edit(from) && returningFromEdit }
+                ?? items.firstIndex { $0.isSelectable } ?? 0
+            summary.follow = true
+            summary.scroll = 0
+        }
     }
 
     /// Enter accepted on a question step: on to the next step, or back to the summary when editing (through any
@@ -175,7 +182,9 @@ extension WizardState {
         }
         editing = nil
         editSnapshot = nil
+        returningFromEdit = true
         enter(.summary)
+        returningFromEdit = false
     }
 
     /// Esc on a question step: the previous asked step; while editing, back to the summary as it was.
@@ -184,7 +193,9 @@ extension WizardState {
             answers = snapshot
             editing = nil
             editSnapshot = nil
+            returningFromEdit = true
             enter(.summary)
+            returningFromEdit = false
             return
         }
         guard let previous = previousStep(before: step) else {

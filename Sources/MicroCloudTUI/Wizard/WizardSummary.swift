@@ -30,6 +30,9 @@ extension WizardState {
         }
         func note(_ text: String) -> LogView.Line { LogView.Line("  " + text, style: .dim) }
 
+        items.append(SummaryItem(kind: .info, lines: [LogView.Line(
+            "Nothing has been changed on any server yet. Check the plan, then choose Set up the cloud.")]))
+
         // Members
         var members: [LogView.Line] = []
         if let a = address {
@@ -48,7 +51,7 @@ extension WizardState {
         if let pool = plan.localPool, !pool.needsDisk {
             local.append(LogView.Line("  Pool local: \(driverLine ?? pool.driver), no disk needed"))
         } else if let why = skipReason(.localDisks) {
-            local.append(note("Skipped: \(why)"))
+            local.append(note(why))
         } else if plan.localPool == nil {
             local.append(note("Not set up (you skipped it)."))
         } else {
@@ -60,7 +63,7 @@ extension WizardState {
         // Distributed storage
         var ceph: [LogView.Line] = []
         if let why = skipReason(.cephDisks) {
-            ceph.append(note("Skipped: \(why)"))
+            ceph.append(note(why))
         } else if let c = plan.ceph {
             let disks = plan.members.reduce(0) { $0 + $1.cephDisks.count }
             ceph.append(LogView.Line("  \(disks) disk\(disks == 1 ? "" : "s") on \(plan.osdHosts.count) server"
@@ -78,7 +81,7 @@ extension WizardState {
         // Networking
         var net: [LogView.Line] = []
         if let why = skipReason(.ovnUplinks) {
-            net.append(note("Skipped: \(why)"))
+            net.append(note(why))
         } else if plan.ovn != nil {
             for m in plan.members {
                 net.append(LogView.Line("  \(pad(m.name, toWidth: nameWidth))  uplink \(m.uplinkInterface ?? "—")"))
@@ -121,14 +124,10 @@ extension WizardState {
     func summaryLines(width: Int) -> [(line: LogView.Line, item: Int)] {
         var out: [(LogView.Line, Int)] = []
         for (n, item) in summaryItems().enumerated() {
-            if n > 0 && item.kind != .confirm { out.append((LogView.Line(""), n)) }
+            // Blank lines between blocks belong to no item, so the cursor marks the block's first real line.
+            if n > 0 && item.kind != .confirm { out.append((LogView.Line(""), -1)) }
             for line in item.lines {
-                // Continuation lines sit two columns in, under the text after a "⨯ " or "! " mark.
-                let indent = line.text.prefix { $0 == " " }.count
-                let body = String(line.text.dropFirst(indent))
-                for (k, w) in wrapWords(body, width: max(1, width - indent - 2)).enumerated() {
-                    out.append((LogView.Line(String(repeating: " ", count: indent + (k == 0 ? 0 : 2)) + w, style: line.style), n))
-                }
+                for part in wrapLine(line.text, width: width) { out.append((LogView.Line(part, style: line.style), n)) }
             }
         }
         return out

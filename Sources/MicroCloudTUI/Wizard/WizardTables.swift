@@ -5,7 +5,9 @@ import MicroCloudKit
 // inventories and the earlier answers whenever a step is entered, keeping what is still valid.
 
 extension WizardState {
-    static let diskColumns = ["LOCATION", "MODEL", "CAPACITY", "TYPE", "PATH", "WIPE"]
+    /// Upstream shows PATH as a column; by-id paths are too long for 80 columns, so the table names the disk and
+    /// the line under it gives the full path of the disk under the cursor.
+    static let diskColumns = ["LOCATION", "DISK", "MODEL", "CAPACITY", "TYPE", "WIPE"]
     static let localTitle = "Select exactly one disk from each cluster member:"
     static let cephTitle = "Select from the available unpartitioned disks:"
     static let uplinkTitle = "Select an available interface per system to provide external connectivity for distributed network(s):"
@@ -25,7 +27,7 @@ extension WizardState {
 
     static func diskRow(_ inv: Inventory, _ d: Disk, wipe: Set<MemberItem>) -> SelectTable<MemberItem>.Row {
         let id = MemberItem(member: inv.name, name: d.path)
-        return .init(id: id, cells: [inv.name, d.model, d.capacity, d.type, d.path, wipe.contains(id) ? "yes" : ""])
+        return .init(id: id, cells: [inv.name, d.id, d.model, d.capacity, d.type, wipe.contains(id) ? "yes" : ""])
     }
 
     /// Rebuilds every answer table from the inventories and the answers before it.

@@ -37,16 +37,20 @@ extension WizardState {
         drawLines(tail, on: &s, in: Rect(x: rest.x, y: y, width: rest.width, height: rest.maxY - y))
     }
 
-    /// "> text" with the cursor; an empty field shows its default (or placeholder) dimmed.
+    /// The text with the cursor; an empty field shows its default (or placeholder) dimmed.
     func drawInput(_ field: TextField, focused: Bool, on s: inout Screen, at p: Point, width: Int) {
         guard width > 3 else { return }
-        var x = s.put("> ", at: p, style: .accent)
-        let room = width - 2
+        var x = p.x
+        let room = width
         let chars = Array(field.text)
         if chars.isEmpty {
-            if focused { x = s.put(" ", at: Point(x: x, y: p.y), style: .cursor) }
             let ghost = field.defaultValue.isEmpty ? field.placeholder : "\(field.defaultValue) (default)"
-            s.put(ghost, at: Point(x: x, y: p.y), style: .dim, maxWidth: room - (focused ? 1 : 0))
+            guard focused else {
+                s.put(ghost, at: Point(x: x, y: p.y), style: .dim, maxWidth: room)
+                return
+            }
+            x = s.put(ghost.first.map(String.init) ?? " ", at: Point(x: x, y: p.y), style: .cursor)
+            s.put(String(ghost.dropFirst()), at: Point(x: x, y: p.y), style: .dim, maxWidth: p.x + room - x)
             return
         }
         // Keep the cursor in view: show the tail when the text is longer than the room.
@@ -85,7 +89,8 @@ extension WizardState {
         var y = r.y + height + 1
         if let field = summary.saveField {
             s.put(field.prompt, at: Point(x: r.x, y: y), style: .bold, maxWidth: r.width)
-            drawInput(field, focused: true, on: &s, at: Point(x: r.x, y: y + 1), width: r.width)
+            let x = s.put("> ", at: Point(x: r.x, y: y + 1), style: .accent)
+            drawInput(field, focused: true, on: &s, at: Point(x: x, y: y + 1), width: r.maxX - x)
             y += 3
         }
         if let m = summary.message { drawLines([m], on: &s, in: Rect(x: r.x, y: min(y, r.maxY - 1), width: r.width, height: 1)) }

@@ -40,7 +40,7 @@ extension WizardState {
         var top: [LogView.Line]
         if let session {
             let fp = String(session.localFingerprint.lowercased().filter { $0 != ":" }.prefix(12))
-            top = [LogView.Line("On each other server run `microcloud join` and enter the passphrase shown above."),
+            top = [LogView.Line("On each other server, run `microcloud join` and type the passphrase above."),
                    LogView.Line("Verify the fingerprint \(fp) is displayed on joining systems.")]
         } else {
             top = [LogView.Line("\(spinner(g)) Opening the trust session …", style: .dim)]
@@ -53,11 +53,10 @@ extension WizardState {
                                     + (n.lost > 0 ? ", \(n.lost) lost" : ""), style: .dim))
         }
         let used = drawLines(top, on: &s, in: r) + 1
-        var rest = Rect(x: r.x, y: r.y + used, width: r.width, height: r.height - used)
+        let rest = Rect(x: r.x, y: r.y + used, width: r.width, height: r.height - used)
         if let question = aloneQuestion {
-            let h = question.height(width: rest.width)
-            question.render(on: &s, in: Rect(x: rest.x, y: rest.maxY - h, width: rest.width, height: h))
-            rest = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - h - 1)
+            question.render(on: &s, in: rest)
+            return
         }
         var message: LogView.Line?
         if let m = serverMessage {
@@ -69,13 +68,13 @@ extension WizardState {
         }
         var t = serverTable
         t.emptyText = "No servers yet"
-        drawTable(t, message: message, below: [], on: &s, in: rest, focused: aloneQuestion == nil)
+        drawTable(t, message: message, below: [], on: &s, in: rest)
     }
 
     func drawLocal(on s: inout Screen, in r: Rect) {
         let rest = drawSkipNotes(on: &s, in: r)
         let used = drawLines([LogView.Line("Storage driver for the pool local: \(driverLine ?? "none")")], on: &s, in: rest) + 1
-        let below = answers.localTable.rows.isEmpty ? [] :
+        let below = answers.localTable.rows.isEmpty ? [] : pathLine(answers.localTable) +
             [LogView.Line("Tab marks a chosen disk to be wiped: all data on it is lost.", style: .dim)]
         drawTable(answers.localTable, message: notice, below: below, on: &s,
                   in: Rect(x: rest.x, y: rest.y + used, width: rest.width, height: rest.height - used))
@@ -104,9 +103,16 @@ extension WizardState {
             return
         }
         if !answers.cephTable.rows.isEmpty {
+            below = pathLine(answers.cephTable) + below
             below.append(LogView.Line("Tab marks a chosen disk to be wiped: all data on it is lost.", style: .dim))
         }
         drawTable(answers.cephTable, message: notice, below: below, on: &s, in: rest)
+    }
+
+    /// The full path of the disk under the cursor.
+    func pathLine(_ table: SelectTable<MemberItem>) -> [LogView.Line] {
+        guard let row = table.cursorRow else { return [] }
+        return [LogView.Line("Path: \(row.id.name)")]
     }
 
     func drawUplinks(on s: inout Screen, in r: Rect) {

@@ -133,16 +133,13 @@ extension WizardState {
 
     // MARK: helpers
 
-    /// Draws lines word-wrapped into `r` (continuations indented like their line); returns the rows used.
+    /// Draws lines word-wrapped into `r`; returns the rows used.
     @discardableResult
     func drawLines(_ lines: [LogView.Line], on s: inout Screen, in r: Rect) -> Int {
         var y = r.y
         for line in lines {
-            let indent = line.text.prefix { $0 == " " }.count
-            let body = String(line.text.dropFirst(indent))
-            for (k, w) in wrapWords(body, width: max(1, r.width - indent - 2)).enumerated() where y < r.maxY {
-                s.put(String(repeating: " ", count: indent + (k == 0 ? 0 : 2)) + w, at: Point(x: r.x, y: y),
-                      style: line.style, maxWidth: r.width)
+            for part in wrapLine(line.text, width: r.width) where y < r.maxY {
+                s.put(part, at: Point(x: r.x, y: y), style: line.style, maxWidth: r.width)
                 y += 1
             }
         }
@@ -150,27 +147,32 @@ extension WizardState {
     }
 
     func wrappedCount(_ lines: [LogView.Line], width: Int) -> Int {
-        lines.reduce(0) { n, line in
-            let indent = line.text.prefix { $0 == " " }.count
-            return n + wrapWords(String(line.text.dropFirst(indent)), width: max(1, width - indent - 2)).count
-        }
+        lines.reduce(0) { $0 + wrapLine($1.text, width: width).count }
     }
 
-    /// A table with a message line, sized to the rows it has, and lines drawn right under it.
+    /// A table sized to the rows it has, with a message (wrapped, unlike the table's own one-line message) and
+    /// more lines right under it.
     func drawTable<ID: Hashable & Sendable>(_ table: SelectTable<ID>, message: LogView.Line?, below: [LogView.Line],
                                            on s: inout Screen, in r: Rect, focused: Bool = true) {
         var t = table
-        t.message = message?.text
-        t.messageStyle = message?.style ?? .error
-        let belowRows = below.isEmpty ? 0 : wrappedCount(below, width: r.width) + 1
+        t.message = nil
+        let under = (message.map { [$0] } ?? []) + below
+        let belowRows = under.isEmpty ? 0 : wrappedCount(under, width: r.width - 1) + 1
         let tableRect = Rect(x: r.x, y: r.y, width: r.width, height: r.height - belowRows)
         let chrome = t.chromeHeight(width: tableRect.width)
         t.setViewportHeight(max(1, tableRect.height - chrome))
         t.render(on: &s, in: tableRect, focused: focused)
         let used = chrome + max(1, min(t.visibleCount, t.viewportHeight))
-        if !below.isEmpty {
-            let y = min(r.y + used + 1, r.maxY - belowRows + 1)
-            drawLines(below, on: &s, in: Rect(x: r.x, y: y, width: r.width, height: r.maxY - y))
+        if !under.isEmpty {
+            // The message sits under the count line, indented like it; the other lines after a blank line.
+            var y = min(r.y + used, r.maxY - belowRows + 1)
+            if let message {
+                y += drawLines([message], on: &s, in: Rect(x: r.x + 3, y: y, width: r.width - 3, height: r.maxY - y))
+            }
+            if !below.isEmpty {
+                y += 1
+                drawLines(below, on: &s, in: Rect(x: r.x, y: y, width: r.width, height: r.maxY - y))
+            }
         }
     }
 
@@ -181,8 +183,24 @@ extension WizardState {
     /// The notes of skipped steps at the top of a screen; returns the rect below them.
     func drawSkipNotes(on s: inout Screen, in r: Rect) -> Rect {
         guard !skipNotes.isEmpty else { return r }
-        let lines = skipNotes.map { LogView.Line("Skipped \($0)", style: .dim) }
+        let lines = skipNotes.map { LogView.Line($0, style: .dim) }
         let used = drawLines(lines, on: &s, in: r) + 1
         return Rect(x: r.x, y: r.y + used, width: r.width, height: r.height - used)
+    }
+}
+
+/// One line wrapped to a width. A line that fits is kept as it is (column spacing included); a wrapped one keeps
+/// its indent, and after a mark such as "⨯ " or "! " its continuation lines sit under the text.
+func wrapLine(_ text: String, width: Int) -> [String] {
+    if displayWidth(text) <= width { return [text] }
+    let indent = text.prefix { $0 == " " }.count
+    let body = String(text.dropFirst(indent))
+    let chars = Array(body.prefix(2))
+    let marked = chars.count == 2 && chars[1] == " " && !chars[0].isLetter && !chars[0].isNumber
+        && !"\"`[(".contains(chars[0])
+    let hang = marked ? 2 : 0
+    let pad = String(repeating: " ", count: indent)
+    return wrapWords(body, width: max(1, width - indent - hang)).enumerated().map { k, part in
+        pad + (k == 0 ? "" : String(repeating: " ", count: hang)) + part
     }
 }

@@ -1,0 +1,167 @@
+import Foundation
+import MicroCloudKit
+@testable import MicroCloudTUI
+
+/// Drives the pure wizard in tests: messages in, state and effects collected, screens drawn on demand.
+struct WizardDriver {
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    static let small = Size(width: 80, height: 24)
+    static let large = Size(width: 132, height: 43)
+
+    var state: WizardState
+    var effects: [WizardEffect] = []
+
+    init(size: Size = WizardDriver.small) {
+        state = Wizard.start(now: Self.t0, size: size)
+    }
+
+    @discardableResult
+    mutating func send(_ message: WizardMessage) -> [WizardEffect] {
+        let (next, fx) = Wizard.update(state, message)
+        state = next
+        effects += fx
+        return fx
+    }
+
+    @discardableResult
+    mutating func key(_ keys: Key...) -> [WizardEffect] {
+        keys.flatMap { send(.key($0)) }
+    }
+
+    mutating func type(_ text: String) {
+        for c in text { send(.key(.char(c))) }
+    }
+
+    func screen(_ size: Size? = nil) -> Screen { Wizard.view(state, size ?? state.size) }
+    var text: String { screen().plainText }
+    /// The screen's words with line breaks and column padding folded into single spaces, so a check does not depend
+    /// on where a long line wrapped.
+    var flat: String {
+        screen().lines.map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}
+
+/// Servers, disks and interfaces for a three-server cloud with everything installed, and for the lab (LXD only).
+enum Fixtures {
+    static let addresses = [HostAddress(interface: "enp5s0", cidr: "10.0.0.1/24"),
+                            HostAddress(interface: "enp7s0", cidr: "fd42:0:0:1::1/64")]
+
+    static func server(_ n: Int, state: ServerState = .discovered) -> Server {
+        Server(name: "micro0\(n)", address: "10.0.0.\(n)", fingerprint: String(repeating: "\(n)", count: 8) + "abcdef0123456789",
+               version: "2.1.0", state: state)
+    }
+
+    static func disks(_ n: Int) -> [Disk] {
+        [Disk(id: "sdb", model: "QEMU HARDDISK", size: 10 * 1_073_741_824, deviceID: "scsi-0QEMU_disk\(n)b"),
+         Disk(id: "sdc", model: "QEMU HARDDISK", size: 20 * 1_073_741_824, deviceID: "scsi-0QEMU_disk\(n)c"),
+         Disk(id: "sdd", model: "Samsung SSD 870", type: "nvme", size: 500 * 1_073_741_824, deviceID: "nvme-disk\(n)d"),
+         Disk(id: "sda", model: "QEMU HARDDISK", size: 40 * 1_073_741_824, deviceID: "scsi-0QEMU_root\(n)",
+              partitionCount: 2)]
+    }
+
+    /// micro02 offers no ZFS: the local pool is Btrfs.
+    static func inventory(_ n: Int, full: Bool = true) -> Inventory {
+        var services: [ServiceKind: String] = [.microcloud: "2.1.0", .lxd: "5.21.3"]
+        if full {
+            services[.microceph] = "19.2.0"
+            services[.microovn] = "24.03.2"
+        }
+        return Inventory(
+            name: "micro0\(n)", address: "10.0.0.\(n)", fingerprint: server(n).fingerprint, version: "2.1.0",
+            disks: disks(n),
+            interfaces: [NetworkInterface(name: "enp5s0", addresses: ["10.0.0.\(n)/24"]),
+                         NetworkInterface(name: "enp6s0"),
+                         NetworkInterface(name: "enp8s0", addresses: ["10.0.1.\(n)/24"])],
+            services: services,
+            lxd: LXDFacts(serverVersion: "5.21.3", apiExtensions: ["storage_pool_source_wipe", "storage_cephfs_create_missing"],
+                          storageDrivers: n == 2 ? ["btrfs", "dir"] : ["zfs", "btrfs", "dir"]))
+    }
+
+    static func inventories(_ count: Int = 3, full: Bool = true) -> [Inventory] {
+        (1...count).map { inventory($0, full: full) }
+    }
+
+    /// Address picked, session open, micro02 and micro03 verified, micro04 only discovered.
+    static func atServers(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = WizardDriver(size: size)
+        d.send(.addresses(addresses))
+        d.key(.char(" "), .enter)
+        d.send(.sessionOpened(passphrase: "pilot orbit canvas ember", expiresAt: WizardDriver.t0.addingTimeInterval(3541),
+                              localName: "micro01", localFingerprint: "0a1b2c3d4e5f60718293a4b5c6d7e8f9"))
+        for n in 2...4 { d.send(.discovery(server(n))) }
+        d.send(.intent(server(2)))
+        d.send(.intent(server(3)))
+        return d
+    }
+
+    /// Servers confirmed and inventories in: the wizard is on its first question.
+    static func atQuestions(_ size: Size = WizardDriver.small, full: Bool = true) -> WizardDriver {
+        var d = atServers(size)
+        d.key(.right, .enter)
+        d.send(.inventories(inventories(full: full), problems: []))
+        return d
+    }
+
+    /// Local disks: the first disk on every server, micro01's marked for wiping.
+    static func afterLocal(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = atQuestions(size)
+        d.key(.right, .tab, .enter)
+        return d
+    }
+
+    /// Ceph: sdc on micro01 and micro02, no encryption, CephFS.
+    static func afterCeph(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = afterLocal(size)
+        d.key(.char(" "), .down, .down, .char(" "), .enter)  // micro01 sdc, micro02 sdc
+        d.key(.enter, .enter)  // encrypt: no (default), CephFS: yes (default)
+        return d
+    }
+
+    static func afterCephNetworks(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = afterCeph(size)
+        d.key(.enter, .enter)
+        return d
+    }
+
+    static func afterUplinks(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = afterCephNetworks(size)
+        d.key(.right, .enter)
+        return d
+    }
+
+    /// The whole plan answered: at the summary.
+    static func atSummary(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = afterUplinks(size)
+        d.type("192.0.2.1/24")
+        d.key(.tab)
+        d.type("192.0.2.100")
+        d.key(.tab)
+        d.type("192.0.2.254")
+        d.key(.enter, .enter, .enter)
+        return d
+    }
+
+    static func event(_ id: String, _ member: String?, _ title: String, _ kind: ProgressEvent.Kind, at seconds: Double)
+        -> WizardMessage {
+        .progress(ProgressEvent(stepID: id, member: member, title: title, kind: kind,
+                                time: WizardDriver.t0.addingTimeInterval(seconds)))
+    }
+
+    static func snapshot() -> ClusterSnapshot {
+        ClusterSnapshot(
+            members: (1...3).map {
+                LXDClusterMember(serverName: "micro0\($0)", url: "https://10.0.0.\($0):8443",
+                                 roles: $0 == 1 ? ["database-leader", "database"] : ["database"])
+            },
+            pools: [LXDStoragePool(name: "local", driver: "btrfs", description: "Local storage on Btrfs", usedBy: ["/1.0/profiles/default"]),
+                    LXDStoragePool(name: "remote", driver: "ceph", description: "Distributed storage on Ceph")],
+            networks: [LXDNetwork(name: "UPLINK", type: "physical", managed: true, description: "", status: "Created"),
+                       LXDNetwork(name: "default", type: "ovn", managed: true, description: "Default OVN network",
+                                  status: "Created", config: ["ipv4.address": "10.182.21.1/24"]),
+                       LXDNetwork(name: "enp5s0", type: "physical")],
+            profile: LXDProfile(name: "default", description: "Default LXD profile",
+                                devices: ["root": ["type": "disk", "path": "/", "pool": "remote"],
+                                          "eth0": ["type": "nic", "name": "eth0", "network": "default"]]))
+    }
+}
