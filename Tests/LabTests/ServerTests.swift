@@ -90,11 +90,14 @@ extension LabSuite {
             }
         }
 
-        @Test("a btrfs storage pool on one of a server's disks works")
+        @Test("a btrfs storage pool on one of a server's disks works; its /dev/disk/by-uuid link goes with the lab")
         func btrfsPoolOnLabDisk() throws {
-            try Lab.with(servers: 1) { servers in
+            let uuid = try Lab.with(servers: 1) { servers -> String in
                 let disk = try #require(servers.first?.disks.first)
+                let clock = ContinuousClock()
+                let start = clock.now
                 try Lab.exec(1, "lxc", "storage", "create", "local", "btrfs", "source=\(disk)")
+                print("btrfs pool on \(disk): \(clock.now - start)")
                 let pools = try Lab.exec(1, "lxc", "storage", "list", "--format", "csv").stdout
                 #expect(pools.contains("local,btrfs,"), "pool listed: \(pools)")
                 #expect(pools.contains("CREATED"))
@@ -102,8 +105,15 @@ extension LabSuite {
                 #expect(inServer.contains("storage-pools/local"), "the pool is mounted on \(servers[0].name): \(inServer)")
                 let inRoot = try Command.run(["findmnt", "-rn", "-S", disk]).stdout  // exits 1 when nothing is found
                 #expect(inRoot.isEmpty, "the pool is not mounted in the root namespace: \(inRoot)")
+                // with the lab's udev stand-in LXD finds the by-uuid link and records the pool by UUID
+                let source = try Lab.exec(1, "lxc", "storage", "get", "local", "source").stdout
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/dev/disk/by-uuid/\(source)") == disk)
                 try Lab.exec(1, "lxc", "storage", "delete", "local")
+                return source
             }
+            let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/dev/disk/by-uuid/\(uuid)")
+            #expect(link == nil, "lab down removed the link it made: \(link ?? "")")
         }
     }
 }

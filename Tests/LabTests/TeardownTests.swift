@@ -57,7 +57,7 @@ extension LabSuite {
                 try? FileManager.default.removeItem(at: out)
                 try? FileManager.default.removeItem(at: err)
             }
-            let up = try Command.start([Lab.script, "up", "3"], stdout: out, stderr: err)
+            let up = try Command.start([Lab.script, "up", "3"], environment: Lab.knobs, stdout: out, stderr: err)
             let socket = "\(Lab.base)/s2/lxd/unix.socket"
             let deadline = ContinuousClock.now + .seconds(60)
             var status: Int32 = 0

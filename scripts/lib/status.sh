@@ -32,7 +32,7 @@ microcloudd_note() {
   local i=$1
   if microcloudd_up "$i"; then echo "running (pid $(server_pid "$i" microcloudd))"
   elif [ -z "$(microcloudd_binary)" ]; then echo "not built (skipped)"
-  elif [ -f "$(server_dir "$i")/microcloudd.log" ]; then echo "exited (see $(server_dir "$i")/microcloudd.log)"
+  elif [ -f "$(server_dir "$i")/microcloudd.log" ]; then echo "not running (log: $(server_dir "$i")/microcloudd.log)"
   else echo "not started"
   fi
 }

@@ -37,8 +37,10 @@ struct SpawnFailed: Error, CustomStringConvertible {
 /// Here every child starts with an empty signal mask and default handlers, reads /dev/null, and
 /// writes to files (a daemon that kept a pipe open could never hang a test).
 enum Command {
-    /// Starts `arguments` (a path, or a name looked up on PATH) and returns its pid.
-    static func start(_ arguments: [String], stdout: URL, stderr: URL) throws -> pid_t {
+    /// Starts `arguments` (a path, or a name looked up on PATH) with this process's environment plus
+    /// `environment`, and returns its pid.
+    static func start(_ arguments: [String], environment: [String: String] = [:],
+                      stdout: URL, stderr: URL) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -57,9 +59,11 @@ enum Command {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+        let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard code == 0 else { throw SpawnFailed(arguments: arguments, code: code) }
         return pid
     }
@@ -75,20 +79,20 @@ enum Command {
     }
 
     /// Runs `arguments` and returns what it did, whatever its exit status.
-    static func run(_ arguments: [String]) throws -> CommandResult {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         let out = temporaryFile("out"), err = temporaryFile("err")
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
         }
-        let status = wait(try start(arguments, stdout: out, stderr: err))
+        let status = wait(try start(arguments, environment: environment, stdout: out, stderr: err))
         return CommandResult(arguments: arguments, status: status, stdout: read(out), stderr: read(err))
     }
 
     /// Runs `arguments` and throws with its output when it fails.
     @discardableResult
-    static func check(_ arguments: [String]) throws -> CommandResult {
-        let result = try run(arguments)
+    static func check(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        let result = try run(arguments, environment: environment)
         guard result.succeeded else { throw CommandFailed(result: result) }
         return result
     }

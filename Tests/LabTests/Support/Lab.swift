@@ -26,13 +26,21 @@ enum Lab {
         .deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let script = repository.appendingPathComponent("scripts/lab").path
-    // The same knobs as scripts/lab, so a second lab (another prefix, subnet, folder) can be tested
-    // while a person keeps one running.
-    static let environment = ProcessInfo.processInfo.environment
-    static let base = environment["MCLAB_BASE"] ?? "/tmp/mclab"
-    static let nsPrefix = environment["MCLAB_NS_PREFIX"] ?? "mcl"
-    static let net = environment["MCLAB_NET"] ?? "10.231.0"
-    static let bridges = [environment["MCLAB_BRIDGE"] ?? "mclbr0", environment["MCLAB_UPLINK_BRIDGE"] ?? "mclup0"]
+    /// The lab the tests drive: the knobs of scripts/lab, by default a lab of its own (names,
+    /// subnet, folder), so `scripts/test` never tears down the lab a person is using for a demo.
+    /// Set the MCLAB_* variables to test another one.
+    static let knobs: [String: String] = {
+        let defaults = [
+            "MCLAB_BASE": "/tmp/mclab-test", "MCLAB_RUN": "/run/mclab-test", "MCLAB_NS_PREFIX": "mct",
+            "MCLAB_NET": "10.231.1", "MCLAB_BRIDGE": "mctbr0", "MCLAB_UPLINK_BRIDGE": "mctup0",
+        ]
+        let environment = ProcessInfo.processInfo.environment
+        return defaults.reduce(into: [:]) { knobs, knob in knobs[knob.key] = environment[knob.key] ?? knob.value }
+    }()
+    static let base = knobs["MCLAB_BASE"]!
+    static let nsPrefix = knobs["MCLAB_NS_PREFIX"]!
+    static let net = knobs["MCLAB_NET"]!
+    static let bridges = [knobs["MCLAB_BRIDGE"]!, knobs["MCLAB_UPLINK_BRIDGE"]!]
     static var testSubnet: String { "\(net).0/24" }
 
     static func netns(_ index: Int) -> String { "\(nsPrefix)\(index)" }
@@ -58,7 +66,7 @@ enum Lab {
 
     @discardableResult
     static func run(_ arguments: String...) throws -> CommandResult {
-        try Command.check([script] + arguments)
+        try Command.check([script] + arguments, environment: knobs)
     }
 
     /// Brings up `servers` servers and prints how long it took (a figure, not an assertion).
@@ -87,7 +95,7 @@ enum Lab {
     /// Runs a command on server `index` (1-based) and returns its output; throws when it fails.
     @discardableResult
     static func exec(_ index: Int, _ arguments: String...) throws -> CommandResult {
-        try Command.check([script, "exec", String(index)] + arguments)
+        try Command.check([script, "exec", String(index)] + arguments, environment: knobs)
     }
 
     /// `lxc query PATH` on server `index`, decoded as JSON.

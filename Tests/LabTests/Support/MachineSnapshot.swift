@@ -2,7 +2,7 @@ import Foundation
 
 /// The parts of the machine the lab touches, as a person would list them before and after:
 /// `ip netns list`, `ip route` (blackholes included), `losetup -a`, bridges and other links,
-/// mounts, /dev/disk links, and processes that belong to the lab.
+/// mounts, and processes that belong to the lab.
 ///
 /// Only lines that name something of this lab are kept (its namespace prefix, bridges, subnet,
 /// folder, and the /run/netns mount): anything the lab leaves behind carries one of those, and
@@ -14,7 +14,6 @@ struct MachineSnapshot: Equatable {
     var links: [String]
     var bridges: [String]
     var mounts: [String]
-    var diskLinks: [String]
     var labProcesses: [String]
 
     static func take() throws -> MachineSnapshot {
@@ -26,7 +25,6 @@ struct MachineSnapshot: Equatable {
             links: try lines("ip", "-o", "link", "show").map(linkName).filter(concernsLab),
             bridges: try lines("ip", "-o", "link", "show", "type", "bridge").map(linkName).filter(concernsLab),
             mounts: mountPoints().filter(concernsLab),
-            diskLinks: (try? FileManager.default.contentsOfDirectory(atPath: "/dev/disk/by-uuid"))?.sorted() ?? [],
             labProcesses: labProcessesRunning())
     }
 
@@ -44,7 +42,6 @@ struct MachineSnapshot: Equatable {
         compare("links", before.links, links)
         compare("bridges", before.bridges, bridges)
         compare("mounts", before.mounts, mounts)
-        compare("/dev/disk/by-uuid", before.diskLinks, diskLinks)
         compare("lab processes", before.labProcesses, labProcesses)
         return out
     }
