@@ -47,6 +47,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Figures, not tests: scripts/bench runs it in release mode.
+        .executableTarget(name: "microcloud-bench", dependencies: ["MicroCloudTUI", "MicroCloudKit"]),
+
         .testTarget(name: "MicroCloudKitTests", dependencies: ["MicroCloudKit"]),
         .testTarget(name: "MicroCloudNetTests", dependencies: ["MicroCloudNet", "MicroCloudKit"]),
         .testTarget(name: "MicroCloudDaemonTests", dependencies: ["MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit"]),

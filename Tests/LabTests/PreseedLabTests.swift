@@ -58,9 +58,10 @@ extension LabSuite {
                 let profile = try Lab.exec(1, "lxc", "profile", "show", "default").stdout
                 #expect(profile.contains("pool: local") && profile.contains("path: /"), "root disk:\n\(profile)")
                 #expect(profile.contains("network: lxdbr0") && profile.contains("type: nic"), "nic:\n\(profile)")
-                // Each member's local pool sits on that member's own disk.
+                // Each member's local pool sits on that member's own disk (LXD keeps the path it was given here).
                 for (index, server) in servers.enumerated() {
-                    let source = try Lab.exec(index + 1, "lxc", "storage", "get", "local", "source", "--target", server.name).stdout
+                    let source = try Lab.exec(index + 1, "lxc", "storage", "get", "local", "volatile.initial_source",
+                                              "--target", server.name).stdout
                     #expect(source.trimmingCharacters(in: .whitespacesAndNewlines) == server.disks[0])
                 }
             }
@@ -81,7 +82,7 @@ extension LabSuite {
                 defer { initiator.stop() }
                 Thread.sleep(forTimeInterval: 1)
                 let joiner = try Command.run([Lab.script, "exec", "2", "env", "MICROCLOUD_STATE_DIR=\(servers[1].stateDir)",
-                                              MicroCloudCLI.path, "preseed", "--file", badPath.path])
+                                              MicroCloudCLI.path, "preseed", "--file", badPath.path], environment: Lab.knobs)
                 let initStatus = initiator.wait()
                 let initText = initiator.output
                 #expect(joiner.status != 0)

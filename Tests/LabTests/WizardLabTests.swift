@@ -18,7 +18,7 @@ extension LabSuite {
         }
 
         static func startWizard(_ tmux: Tmux, _ server: LabServer) throws {
-            try tmux.start("\(Lab.script) exec 1 env MICROCLOUD_STATE_DIR=\(server.stateDir) TERM=xterm-256color " +
+            try tmux.start("env \(Lab.knobs.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) \(Lab.script) exec 1 env MICROCLOUD_STATE_DIR=\(server.stateDir) TERM=xterm-256color " +
                            "\(MicroCloudCLI.path) init --passphrase '\(passphrase)'; echo WIZARD-EXITED $?; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 300")
         }
 

@@ -26,7 +26,8 @@ import Testing
 
     @Test func editingAStepComesBackToTheSummaryWithLaterStepsRechecked() {
         var d = Fixtures.atSummary()
-        d.key(.enter)  // the cursor starts on "Local storage"
+        #expect(d.state.summaryItems()[d.state.summary.cursor].kind == .confirm, "the cursor waits on Set up the cloud")
+        d.key(.home, .enter)  // Home: the first section, "Local storage"
         #expect(d.state.step == .localDisks)
         #expect(d.state.editing == .localDisks)
         #expect(d.screen().text(row: 0).contains("Local storage (editing)"))
@@ -50,7 +51,7 @@ import Testing
     @Test func escWhileEditingRestoresTheAnswers() {
         var d = Fixtures.atSummary()
         let before = WizardPlanner.plan(from: d.state)
-        d.key(.enter, .left, .escape)
+        d.key(.home, .enter, .left, .escape)
         #expect(d.state.step == .summary)
         #expect(d.state.editing == nil)
         #expect(WizardPlanner.plan(from: d.state) == before)

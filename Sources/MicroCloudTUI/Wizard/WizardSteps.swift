@@ -154,11 +154,16 @@ extension WizardState {
         skipArmed = false
         reconcile()
         if target == .summary {
-            // Back from an edit: the cursor stays on that section; the first time: the top of the plan.
+            // Back from an edit: the cursor stays on that section. The first time: the plan is shown from its top and
+            // the cursor waits on "Set up the cloud", so Enter does what an operator expects after reading it.
             let items = summaryItems()
-            summary.cursor = items.firstIndex { $0.kind == .edit(from) && returningFromEdit }
-                ?? items.firstIndex { $0.isSelectable } ?? 0
-            summary.follow = true
+            if returningFromEdit, let i = items.firstIndex(where: { $0.kind == .edit(from) }) {
+                summary.cursor = i
+                summary.follow = true
+            } else {
+                summary.cursor = items.firstIndex { $0.kind == .confirm } ?? items.firstIndex { $0.isSelectable } ?? 0
+                summary.follow = false
+            }
             summary.scroll = 0
         }
     }

@@ -68,7 +68,9 @@ extension WizardState {
             return [KeyHint("tab/↓", "next field"), KeyHint("↑", "previous"), KeyHint("enter", "ok"), back, quit]
         case .summary:
             if summary.saveField != nil { return [KeyHint("enter", "save"), KeyHint("esc", "cancel"), quit] }
-            return [KeyHint("↑/↓", "move"), KeyHint("enter", "choose"), KeyHint("s", "save"), KeyHint("pgup/dn", "scroll"),
+            let items = summaryItems()
+            let onConfirm = items.indices.contains(summary.cursor) && items[summary.cursor].kind == .confirm
+            return [KeyHint("↑/↓", "move"), KeyHint("enter", onConfirm ? "set up" : "choose"), KeyHint("s", "save"), KeyHint("pgup/dn", "scroll"),
                     back, quit]
         case .progress:
             if run?.failed == true {

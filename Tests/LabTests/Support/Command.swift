@@ -106,7 +106,7 @@ enum Command {
     }
 }
 
-/// A program started in the background, waited for once.
+/// A program started in the background (with the lab's knobs in its environment), waited for once.
 final class Background {
     let pid: pid_t
     let stdout: URL
@@ -116,7 +116,7 @@ final class Background {
     init(_ arguments: [String], tag: String) throws {
         stdout = Command.temporaryFile("\(tag).out")
         stderr = Command.temporaryFile("\(tag).err")
-        pid = try Command.start(arguments, stdout: stdout, stderr: stderr)
+        pid = try Command.start(arguments, environment: Lab.knobs, stdout: stdout, stderr: stderr)
     }
 
     /// Waits for the exit and returns its status.
