@@ -7,6 +7,8 @@ import MicroCloudNet
 /// the mDNS announcement, trust sessions and the join executor.
 public actor Daemon {
     public nonisolated let config: DaemonConfig
+    /// The member name: the configured one, or the host name while it may still change.
+    var name: String
     public nonisolated let identity: Identity
     let log: Logger
     let lxd: HTTPClient
@@ -27,6 +29,7 @@ public actor Daemon {
 
     public init(config: DaemonConfig, logger: Logger) throws {
         self.config = config
+        self.name = config.name
         self.log = logger
         let address = try Self.resolveAddress(config)
         self.address = address
@@ -82,7 +85,7 @@ public actor Daemon {
     }
 
     func announcement() async -> ServiceAnnouncement {
-        ServiceAnnouncement(name: config.name, address: address, port: boundPort ?? config.port,
+        ServiceAnnouncement(name: name, address: address, port: boundPort ?? config.port,
                             shortFingerprint: identity.shortFingerprint, version: config.version, state: await stateWord())
     }
 
@@ -115,6 +118,11 @@ public actor Daemon {
                 if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session timed out") }
                 await refreshAnnouncement()
             }
+            if config.nameFollowsHost, members.isEmpty, session == nil, Self.hostName() != name {
+                log.notice("host name changed", metadata: ["from": "\(name)", "to": "\(Self.hostName())"])
+                name = Self.hostName()
+                await refreshAnnouncement()
+            }
             if config.address == nil, let now = try? Self.resolveAddress(config), now != address {
                 log.notice("address changed", metadata: ["from": "\(address)", "to": "\(now)"])
                 address = now
@@ -138,7 +146,7 @@ public actor Daemon {
     }
 
     func serverInfo() async -> ServerInfo {
-        ServerInfo(name: config.name, address: address, version: config.version, fingerprint: identity.fingerprint,
+        ServerInfo(name: name, address: address, version: config.version, fingerprint: identity.fingerprint,
                    services: await services(), state: await stateWord())
     }
 
@@ -154,6 +162,16 @@ public actor Daemon {
     func recordMembers(_ list: [MemberRecord]) throws {
         members = list
         try MemberStore(path: config.membersFile).save(list)
+    }
+}
+
+extension Daemon {
+    /// The short host name (what upstream uses as the member name).
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        let full = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return full.split(separator: ".").first.map(String.init) ?? "localhost"
     }
 }
 

@@ -5,6 +5,8 @@ public struct DaemonConfig: Sendable {
     public var stateDir: String = "/var/lib/microcloud"
     /// Member name; defaults to the host name.
     public var name: String
+    /// The name came from the host name (not --name): follow it when it changes, until the server is a member.
+    public var nameFollowsHost = false
     /// Address to listen on and announce; defaults to the first global address of `interface` (or of any interface).
     public var address: String?
     /// Interface to announce on; defaults to the one owning `address`.

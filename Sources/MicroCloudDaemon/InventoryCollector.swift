@@ -73,7 +73,7 @@ enum SysfsDisk {
 extension Daemon {
     func inventoryResponse() async throws -> HTTPResponse {
         let collector = InventoryCollector(lxd: lxd, onlyDisks: config.onlyDisks)
-        let inventory = try await collector.collect(name: config.name, address: address, fingerprint: identity.fingerprint,
+        let inventory = try await collector.collect(name: name, address: address, fingerprint: identity.fingerprint,
                                                     version: config.version, services: await services())
         return .json(inventory)
     }

@@ -14,7 +14,7 @@ extension Daemon {
                 target = try await lookupInitiator(name: s.initiatorName, timeout: lookupTimeout)
             }
             let probe = try await TLSProbe.serverCertificate(host: target, port: config.port, credentials: identity.credentials)
-            let intent = JoinIntent(name: config.name, address: address, version: config.version,
+            let intent = JoinIntent(name: name, address: address, version: config.version,
                                     certificate: identity.certificatePEM, services: await services())
             let body = Array(try JSONEncoder().encode(intent))
             let header = try JoinSignature.sign(body: body, passphrase: s.passphrase)

@@ -18,7 +18,7 @@ extension Daemon {
         do {
             return try await lxd.send(forwarded)
         } catch {
-            return .error(502, "LXD on \(config.name) is not reachable: \(error)")
+            return .error(502, "LXD on \(name) is not reachable: \(error)")
         }
     }
 }

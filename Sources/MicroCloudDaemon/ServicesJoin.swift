@@ -7,12 +7,12 @@ import MicroCloudNet
 extension Daemon {
     func startJoin(_ put: ServicesPut) async throws -> HTTPResponse {
         if let running = joinTask, joinResult == nil, !running.isCancelled {
-            return .error(409, "A join is already running on \(config.name)")
+            return .error(409, "A join is already running on \(name)")
         }
         let log = EventLog<ProgressEvent>()
         joinLog = log
         joinResult = nil
-        let name = config.name
+        let name = self.name
         let agent = LocalLXDJoiner(name: name, address: address, lxd: LXDClient(transport: lxd, name: "LXD on \(name)"),
                                    fetchCertificate: { hostPort in
             let (host, port) = splitHostPort(hostPort, defaultPort: 8443)

@@ -79,7 +79,7 @@ extension Daemon {
     func confirm(_ c: SessionConfirm) async throws -> HTTPResponse {
         guard let s = session, s.role == .initiator, await s.isActive else { return .error(400, "No active initiator session") }
         var failures: [String: String] = [:]
-        let mine = JoinIntent(name: config.name, address: address, version: config.version,
+        let mine = JoinIntent(name: name, address: address, version: config.version,
                               certificate: identity.certificatePEM, services: await services())
         let body = Array(try JSONEncoder().encode(mine))
         let header = try JoinSignature.sign(body: body, passphrase: s.passphrase)

@@ -42,6 +42,9 @@ struct InitCommand: AsyncParsableCommand {
         terminal.restore()
         await runner.finish(final)
         if let text = final.exitText { print(text) }
+        if FileManager.default.fileExists(atPath: daemon.stateDir + "/bootstrap.log") {
+            print("The bootstrap's events are in \(daemon.stateDir)/bootstrap.log (JSON lines).")
+        }
         if final.abortReason != nil { throw ExitCode(1) }
     }
 }

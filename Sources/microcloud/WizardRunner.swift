@@ -130,8 +130,12 @@ final class WizardRunner: Sendable {
     private func bootstrap(_ plan: ClusterPlan, _ sink: MessageSink<WizardMessage>) async -> [WizardMessage] {
         let records = plan.members.map { MemberRecord(name: $0.name, address: $0.address, fingerprint: $0.fingerprint) }
         let bootstrapper = flow.bootstrapper(members: records)
+        let log = EventFile(path: control.stateDir + "/bootstrap.log")
         do {
-            for try await event in bootstrapper.run(plan) { sink.send(.progress(event)) }
+            for try await event in bootstrapper.run(plan) {
+                log.write(event)
+                sink.send(.progress(event))
+            }
             try await flow.recordMembership(records)
             finished.mutate { $0 = true }
             try? await control.abort(reason: "The cloud is formed")
@@ -175,5 +179,22 @@ actor Confirmation {
         }
         running = task
         try await task.value
+    }
+}
+
+/// The bootstrap's events as JSON lines in the state dir, so the run can be read again after the screen is gone.
+struct EventFile: Sendable {
+    let path: String
+
+    init(path: String) {
+        self.path = path
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+    }
+
+    func write(_ event: ProgressEvent) {
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data((event.jsonLine + "\n").utf8))
     }
 }

@@ -20,7 +20,8 @@ struct MicroCloudDaemonCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
     func run() async throws {
-        var config = DaemonConfig(name: name ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost")
+        var config = DaemonConfig(name: name ?? Daemon.hostName())
+        config.nameFollowsHost = name == nil
         config.stateDir = stateDir
         config.address = address
         config.interface = interface
