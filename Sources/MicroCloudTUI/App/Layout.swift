@@ -21,9 +21,12 @@ public struct Chrome: Sendable, Equatable {
     /// "Plan so far" lines for the side panel.
     public var plan: [LogView.Line]
     public var hints: [KeyHint]
+    /// False where the main panel needs the whole width (wide result tables).
+    public var sidePanel: Bool
 
     public init(title: String, step: Int? = nil, stepCount: Int? = nil, remaining: Double? = nil,
-                passphrase: String? = nil, plan: [LogView.Line] = [], hints: [KeyHint] = []) {
+                passphrase: String? = nil, plan: [LogView.Line] = [], hints: [KeyHint] = [], sidePanel: Bool = true) {
+        self.sidePanel = sidePanel
         self.title = title
         self.step = step
         self.stepCount = stepCount
@@ -52,14 +55,14 @@ public enum Layout {
     }
 
     /// Where things go at a size; nil when the terminal is too small.
-    public static func regions(for size: Size) -> Regions? {
+    public static func regions(for size: Size, sidePanel: Bool = true) -> Regions? {
         guard fits(size) else { return nil }
         let all = Rect(size: size)
         let (_, rest) = all.splitTop(2)
         let (body, footer) = rest.splitBottom(2)
         var main = body.inset(dx: 1, dy: 1)
         var side: Rect?
-        if size.width >= sidePanelFromWidth {
+        if sidePanel, size.width >= sidePanelFromWidth {
             let sideWidth = min(44, size.width / 3)
             let (m, s) = body.splitRight(sideWidth)
             main = Rect(x: m.x + 1, y: m.y + 1, width: m.width - 3, height: m.height - 2)
@@ -72,7 +75,7 @@ public enum Layout {
     /// A whole screen: the frame from `chrome` and the main panel drawn by `main` into the rectangle it is given.
     public static func render(_ chrome: Chrome, size: Size, glyphs: Glyphs = .unicode,
                               main: (inout Screen, Rect) -> Void) -> Screen {
-        guard let r = regions(for: size) else { return tooSmall(size: size, glyphs: glyphs) }
+        guard let r = regions(for: size, sidePanel: chrome.sidePanel) else { return tooSmall(size: size, glyphs: glyphs) }
         var s = Screen(size: size, glyphs: glyphs)
         s.hline(Rect(x: 0, y: 1, width: size.width, height: 1), y: 1, style: .dim)
         s.hline(Rect(x: 0, y: size.height - 2, width: size.width, height: 1), y: size.height - 2, style: .dim)

@@ -9,7 +9,7 @@ extension WizardState {
         let title = editing != nil && step.isQuestion ? "\(step.title) (editing)" : step.title
         let chrome = Chrome(title: title, step: step.rawValue, stepCount: WizardStep.allCases.count,
                             remaining: sessionRemaining, passphrase: sessionRemaining == nil ? nil : session?.passphrase,
-                            plan: planSoFar(), hints: hints)
+                            plan: planSoFar(), hints: hints, sidePanel: step != .results)
         return Layout.render(chrome, size: size) { screen, rect in
             var r = rect
             if let banner {
