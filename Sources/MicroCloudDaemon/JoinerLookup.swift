@@ -78,10 +78,10 @@ extension Daemon {
 
 /// The passphrase wordlist that ships beside the binaries (assets/wordlist).
 public enum Wordlist {
-    private static let cache = LockedValue<[String]?>(nil)
+    private static let cache = Locked<[String]?>(nil)
 
     public static func shared() throws -> [String] {
-        if let words = cache.get() { return words }
+        if let words = cache.current { return words }
         guard let path = locate() else {
             throw DaemonError("Passphrase wordlist not found; set MICROCLOUD_WORDLIST or install assets/wordlist")
         }
@@ -107,13 +107,4 @@ public enum Wordlist {
         }
         return nil
     }
-}
-
-/// A tiny lock-protected box for process-wide caches.
-final class LockedValue<T: Sendable>: @unchecked Sendable {
-    private var value: T
-    private let lock = NSLock()
-    init(_ v: T) { value = v }
-    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
 }

@@ -86,19 +86,19 @@ enum DiscoveryCollector {
     static func collect(interface: String?, for duration: Duration) async throws -> [String: ServiceAnnouncement] {
         let stream = try Discovery.browse(interface: interface)
         return await withTaskGroup(of: [String: ServiceAnnouncement]?.self) { group in
-            let state = LockedBox<[String: ServiceAnnouncement]>([:])
+            let state = Locked<[String: ServiceAnnouncement]>([:])
             group.addTask {
                 for await event in stream {
                     switch event {
-                    case .appeared(let a), .updated(let a): state.mutate { $0[a.name] = a }
-                    case .gone(let name): state.mutate { $0[name] = nil }
+                    case .appeared(let a), .updated(let a): state.withLock { $0[a.name] = a }
+                    case .gone(let name): state.withLock { $0[name] = nil }
                     }
                 }
                 return nil
             }
             group.addTask {
                 try? await Task.sleep(for: duration)
-                return state.value
+                return state.current
             }
             var result: [String: ServiceAnnouncement] = [:]
             for await r in group {
@@ -107,12 +107,4 @@ enum DiscoveryCollector {
             return result
         }
     }
-}
-
-final class LockedBox<T: Sendable>: @unchecked Sendable {
-    private var inner: T
-    private let lock = NSLock()
-    init(_ v: T) { inner = v }
-    var value: T { lock.lock(); defer { lock.unlock() }; return inner }
-    func mutate(_ f: (inout T) -> Void) { lock.lock(); f(&inner); lock.unlock() }
 }

@@ -11,8 +11,8 @@ final class WizardRunner: Sendable {
     let flow: InitiatorFlow
     let sessionTimeout: Int
     let passphrase: String?
-    private let members = LockedBox<[MemberRecord]>([])
-    private let finished = LockedBox<Bool>(false)
+    private let members = Locked<[MemberRecord]>([])
+    private let finished = Locked<Bool>(false)
     /// The wizard asks for confirmation and inventories at once; peers answer inventory calls only once confirmed.
     private let confirmation: Confirmation
 
@@ -61,7 +61,7 @@ final class WizardRunner: Sendable {
             }
             let records = [flow.local] + servers.filter { $0.name != flow.local.name }
                 .map { MemberRecord(name: $0.name, address: $0.address, fingerprint: $0.fingerprint) }
-            members.mutate { $0 = records }
+            members.withLock { $0 = records }
             let gathered = await flow.inventories(of: records)
             return [.inventories(gathered.found, problems: gathered.problems)]
         case .runBootstrap(let plan):
@@ -98,7 +98,7 @@ final class WizardRunner: Sendable {
                         sink.send(.intent(Server(name: name, address: address, fingerprint: fp, version: "", state: .verified)))
                     }
                 case .ended:
-                    if !finished.value { sink.send(.sessionEnded(e.message ?? "The trust session ended")) }
+                    if !finished.current { sink.send(.sessionEnded(e.message ?? "The trust session ended")) }
                     return
                 default: break
                 }
@@ -137,7 +137,7 @@ final class WizardRunner: Sendable {
                 sink.send(.progress(event))
             }
             try await flow.recordMembership(records)
-            finished.mutate { $0 = true }
+            finished.withLock { $0 = true }
             try? await control.abort(reason: "The cloud is formed")
             let snapshot = try? await flow.readback()
             return [.bootstrapFinished(bootstrapper.report ?? BootstrapReport(), snapshot)]
@@ -154,7 +154,7 @@ final class WizardRunner: Sendable {
 
     /// After the screen is gone: a wizard that was abandoned still tells the joiners (an effect may have been cut short).
     func finish(_ final: WizardState) async {
-        if let reason = final.abortReason, !finished.value {
+        if let reason = final.abortReason, !finished.current {
             try? await control.abort(reason: reason)
         }
     }

@@ -127,9 +127,9 @@ func sendRaw(_ bytes: [UInt8], toUnix path: String? = nil, host: String = "127.0
 }
 
 final class LockedBytes: Sendable {
-    private let bytes = LockedValue<[UInt8]>([])
+    private let bytes = Locked<[UInt8]>([])
     func append(_ more: [UInt8]) { bytes.withLock { $0 += more } }
-    var value: [UInt8] { bytes.value }
+    var value: [UInt8] { bytes.current }
 }
 
 private final class Collector: ChannelInboundHandler {

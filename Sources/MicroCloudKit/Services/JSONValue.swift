@@ -61,15 +61,3 @@ public enum JSONValue: Sendable, Equatable, Codable {
         try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
     }
 }
-
-/// A value guarded by a lock, for the few places that share mutable state between tasks.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock(); defer { lock.unlock() }
-        return try body(&value)
-    }
-    var current: Value { withLock { $0 } }
-}

@@ -58,7 +58,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
             throw TransportError(target: target, reason: pin.mismatch ?? failureReason(error, timeout: timeout))
         }
 
-        let timedOut = LockedValue(false)
+        let timedOut = Locked(false)
         let timer = channel.channel.eventLoop.scheduleTask(deadline: deadline) {
             timedOut.set(true)
             channel.channel.close(promise: nil)
@@ -74,7 +74,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
         } catch {
             if Task.isCancelled { throw CancellationError() }
             if let mismatch = pin.mismatch { throw TransportError(target: target, reason: mismatch) }
-            if timedOut.value { throw TransportError(target: target, reason: "timed out after \(timeout.secondsText)") }
+            if timedOut.current { throw TransportError(target: target, reason: "timed out after \(timeout.secondsText)") }
             throw TransportError(target: target, reason: failureReason(error, timeout: timeout))
         }
     }

@@ -119,7 +119,7 @@ final class ConnectionRegistry: Sendable {
         var closed = false
         var tasks = 0
     }
-    private let state = LockedValue(State())
+    private let state = Locked(State())
 
     func add(_ channel: Channel) {
         let id = ObjectIdentifier(channel)

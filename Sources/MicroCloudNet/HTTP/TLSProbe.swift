@@ -18,7 +18,7 @@ public enum TLSProbe {
         } catch {
             throw TransportError(target: target, reason: "bad TLS credentials: \(error)")
         }
-        let seen = LockedValue<NIOSSLCertificate?>(nil)
+        let seen = Locked<NIOSSLCertificate?>(nil)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let handshake = loop.makePromise(of: Void.self)
         let channel: Channel
@@ -54,7 +54,7 @@ public enum TLSProbe {
         } catch {
             throw TransportError(target: target, reason: failureReason(error, timeout: timeout))
         }
-        guard let certificate = seen.value, let fingerprint = certificateFingerprint(certificate),
+        guard let certificate = seen.current, let fingerprint = certificateFingerprint(certificate),
               let pem = try? pemString(certificate) else {
             throw TransportError(target: target, reason: "server presented no usable certificate")
         }

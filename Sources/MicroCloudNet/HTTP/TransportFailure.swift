@@ -1,3 +1,4 @@
+import MicroCloudKit
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -13,7 +14,7 @@ enum ExchangeFailure: Error {
 /// pin mismatch apart from other handshake errors.
 final class PinObservation: Sendable {
     let expected: String?
-    private let seen = LockedValue<String?>(nil)
+    private let seen = Locked<String?>(nil)
     init(pin: PeerPin) {
         if case .fingerprint(let fp) = pin { expected = normalizedFingerprint(fp) } else { expected = nil }
     }
@@ -27,7 +28,7 @@ final class PinObservation: Sendable {
     }
 
     var mismatch: String? {
-        guard let expected, let got = seen.value, got != expected else { return nil }
+        guard let expected, let got = seen.current, got != expected else { return nil }
         return "server certificate fingerprint mismatch: expected \(shortFingerprint(expected)), got \(shortFingerprint(got))"
     }
 }
