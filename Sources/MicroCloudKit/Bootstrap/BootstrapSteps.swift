@@ -161,10 +161,11 @@ struct BootstrapSteps {
                      },
                      cleanup: { try await ovn?.deleteToken(for: name) }))
         }
-        for j in joiners { addJoin(j) }
+        // Joins go one at a time in the plan's (name) order, so every run reads the same and the report is predictable.
+        for (k, j) in joiners.enumerated() { addJoin(j, after: k > 0 ? joiners[k - 1].name : nil) }
     }
 
-    mutating func addJoin(_ j: MemberPlan) {
+    mutating func addJoin(_ j: MemberPlan, after previous: String?) {
         let name = j.name
         let lxd = self.lxd, tokens = self.tokens, ceph = env.ceph, ovn = env.ovn
         let agent = env.agents[name]!
@@ -175,7 +176,8 @@ struct BootstrapSteps {
         if ovnPlanned { remains += "; MicroOVN on \(name) joined its cluster too" }
         add(Step(id: BootstrapStepID.join(name), member: name, title: "Join \(name)",
                  phase: BootstrapPhase.joins, budget: budgets.join,
-                 dependsOn: ["lxd.token.\(name)", "microceph.token.\(name)", "microovn.token.\(name)"],
+                 dependsOn: ["lxd.token.\(name)", "microceph.token.\(name)", "microovn.token.\(name)"]
+                    + (previous.map { [BootstrapStepID.join($0)] } ?? []),
                  serialGroup: "joins", remains: remains,
                  run: { ctx in
                      let issued = tokens.current
