@@ -37,7 +37,7 @@ struct BootstrapSteps {
         self.plan = plan
         self.env = environment
         self.initiator = initiator
-        self.joiners = plan.members.filter { $0.name != plan.initiator }
+        self.joiners = plan.members.filter { $0.name != plan.initiator }.sorted { naturalLess($0.name, $1.name) }
         for j in joiners where environment.agents[j.name] == nil {
             throw BootstrapError("no way to reach \(j.name) to make it join; it must be a verified peer")
         }
