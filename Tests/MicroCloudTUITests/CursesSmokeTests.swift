@@ -32,6 +32,7 @@ import Testing
             return []
         }
         terminal.restore()
+        #expect(!final.ticks.isEmpty, "ticks arrive while the program is live")
         let result: String = switch final.phase {
         case .done(let names): "done " + names.joined(separator: ",")
         case .quit: "quit"
