@@ -27,7 +27,7 @@ public final class VirtualTerminal: Terminal, @unchecked Sendable {
     public let waitLimit: Duration
 
     public init(size: Size = Size(width: 80, height: 24), script: [Step] = [], ascii: Bool = false,
-                waitLimit: Duration = .seconds(5)) {
+                waitLimit: Duration = .seconds(15)) {
         self.currentSize = size
         self.script = script
         self.isASCII = ascii
