@@ -103,12 +103,14 @@ public final class VirtualTerminal: Terminal, @unchecked Sendable {
                         continue
                     }
                 }
-            } else if deadline == nil {
-                // Script over and the program waits for input forever: it would hang, so tell it to stop.
+            } else {
+                // Script over and the program neither ends nor needs us: waiting for input forever, or ticking
+                // forever (a live screen). Either would hang the test, so tell it to stop, and say so.
                 let started = waitStarted ?? clock.now
                 waitStarted = started
                 if clock.now >= started.advanced(by: waitLimit) {
-                    failureList.append("script ended but the program kept waiting for input; screen:\n\(screen.plainText)")
+                    let what = deadline == nil ? "kept waiting for input" : "kept running"
+                    failureList.append("script ended but the program \(what); screen:\n\(screen.plainText)")
                     waitStarted = nil
                     return .terminate
                 }
