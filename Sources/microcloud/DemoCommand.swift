@@ -96,12 +96,19 @@ enum Shell {
         guard p.terminationStatus == 0 else { throw ValidationError("`\(args.joined(separator: " "))` failed (exit \(p.terminationStatus))") }
     }
 
-    /// Runs in this terminal (stdin, stdout, stderr inherited) and returns the exit status.
+    /// Runs in this terminal and returns the exit status. posix_spawn, not Foundation's Process: Process puts the
+    /// child in a process group of its own, and a full-screen program outside the terminal's foreground group can
+    /// neither read its keys nor get Ctrl-C (its reads fail with EIO).
     static func runInteractive(_ args: [String]) throws -> Int32 {
-        let p = process(args)
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env"] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, "/usr/bin/env", nil, nil, argv, environ)
+        guard code == 0 else { throw ValidationError("cannot start \(args.first ?? "?"): \(String(cString: strerror(code)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     static func start(_ args: [String], log: String) throws -> Process {
