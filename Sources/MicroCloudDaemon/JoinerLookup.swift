@@ -48,26 +48,13 @@ extension Daemon {
 
     /// The first server that announces an open initiator session on our interface (and has the wanted name).
     private func lookupInitiator(name: String?, timeout: Duration) async throws -> String {
-        let stream = try Discovery.browse(interface: interface)
-        let found = await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                for await event in stream {
-                    switch event {
-                    case .appeared(let a), .updated(let a):
-                        if a.state == "session", name == nil || a.name == name { return a.address }
-                    case .gone: continue
-                    }
-                }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        @Sendable func initiator(_ seen: [String: ServiceAnnouncement]) -> ServiceAnnouncement? {
+            seen.values.filter { $0.state == "session" && (name == nil || $0.name == name) }.min { $0.name < $1.name }
         }
+        let browsing = try Discovery.snapshot(interface: interface, timeout: timeout) { initiator($0) != nil }
+        let seen = await withTaskCancellationHandler { await browsing.value } onCancel: { browsing.cancel() }
+        try Task.checkCancellation()
+        let found = initiator(seen)?.address
         guard let found else {
             throw DaemonError("no initiator with an open session was found within \(timeout.components.seconds)s" +
                               (name.map { " (looking for \"\($0)\")" } ?? "") + "; check the initiator runs `microcloud init`, or pass --initiator-address")

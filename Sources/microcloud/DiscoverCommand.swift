@@ -24,7 +24,7 @@ struct DiscoverCommand: AsyncParsableCommand {
             scope = localCIDR.network
         }
         let localAddresses = Set(HostInterfaces.list().flatMap { $0.addresses.compactMap { $0.split(separator: "/").first.map(String.init) } })
-        let found = try await DiscoveryCollector.collect(interface: iface.name, for: .milliseconds(Int(timeout * 1000)))
+        let found = try await Discovery.snapshot(interface: iface.name, timeout: .milliseconds(Int(timeout * 1000))).value
         var rows: [DiscoveredServer] = []
         for a in found.values.sorted(by: { $0.name < $1.name }) {
             guard let ip = IPAddress(a.address), scope.contains(ip), !localAddresses.contains(a.address) else { continue }
@@ -78,33 +78,5 @@ struct DiscoveredServer: Codable, Sendable {
             row.state = "unreachable"
         }
         return row
-    }
-}
-
-/// Gathers discovery events for a while and keeps the latest announcement per name.
-enum DiscoveryCollector {
-    static func collect(interface: String?, for duration: Duration) async throws -> [String: ServiceAnnouncement] {
-        let stream = try Discovery.browse(interface: interface)
-        return await withTaskGroup(of: [String: ServiceAnnouncement]?.self) { group in
-            let state = Locked<[String: ServiceAnnouncement]>([:])
-            group.addTask {
-                for await event in stream {
-                    switch event {
-                    case .appeared(let a), .updated(let a): state.withLock { $0[a.name] = a }
-                    case .gone(let name): state.withLock { $0[name] = nil }
-                    }
-                }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: duration)
-                return state.current
-            }
-            var result: [String: ServiceAnnouncement] = [:]
-            for await r in group {
-                if let r { result = r; group.cancelAll() }
-            }
-            return result
-        }
     }
 }
