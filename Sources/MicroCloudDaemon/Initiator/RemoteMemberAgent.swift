@@ -15,7 +15,12 @@ public struct RemoteMemberAgent: MemberAgent {
     }
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
-        let put = try await daemon.send(.json("PUT", "/1.0/services", ServicesPut(services: services, members: members)))
+        let put: HTTPResponse
+        do {
+            put = try await daemon.send(.json("PUT", "/1.0/services", ServicesPut(services: services, members: members)))
+        } catch {
+            throw BootstrapError("microcloudd on \(member.name) cannot be reached (\(error)); check that it runs there, then start over")
+        }
         guard put.status == 202 || put.status == 200 else {
             throw BootstrapError("\(member.name) refused the join: \(errorText(put))")
         }
