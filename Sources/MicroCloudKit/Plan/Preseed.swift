@@ -53,17 +53,8 @@ public struct Preseed: Codable, Hashable, Sendable {
         }
     }
 
-    public struct DiskEntry: Codable, Hashable, Sendable {
-        public var path: String
-        public var wipe: Bool
-        public var encrypt: Bool
-
-        public init(path: String, wipe: Bool = false, encrypt: Bool = false) {
-            self.path = path
-            self.wipe = wipe
-            self.encrypt = encrypt
-        }
-    }
+    /// An explicit disk in the file: the same thing the plan holds.
+    public typealias DiskEntry = DiskChoice
 
     public struct OVN: Codable, Hashable, Sendable {
         public var ipv4Gateway: String?
