@@ -136,10 +136,8 @@ public actor Daemon {
 
     func services() async -> [String: String] {
         var out: [String: String] = [:]
-        if let info = try? await lxd.send(HTTPRequest(method: "GET", path: "/1.0")),
-           info.status == 200,
-           let env = try? JSONDecoder().decode(LXDServerEnvelope.self, from: Data(info.body)) {
-            out[ServiceKind.lxd.rawValue] = env.metadata.environment.server_version
+        if let server: LXDServerInfo = try? await lxdMetadata(lxd, "/1.0"), !server.serverVersion.isEmpty {
+            out[ServiceKind.lxd.rawValue] = server.serverVersion
         }
         out[ServiceKind.microcloud.rawValue] = config.version
         return out
@@ -178,12 +176,4 @@ extension Daemon {
 public struct DaemonError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ d: String) { description = d }
-}
-
-struct LXDServerEnvelope: Decodable {
-    struct Metadata: Decodable {
-        struct Environment: Decodable { var server_version: String }
-        var environment: Environment
-    }
-    var metadata: Metadata
 }

@@ -36,13 +36,18 @@ struct InventoryCollector {
     }
 
     private func get<T: Decodable>(_ path: String) async throws -> T {
-        let r = try await lxd.send(HTTPRequest(method: "GET", path: path))
-        guard r.status == 200 else { throw DaemonError("LXD \(path): \(errorText(r))") }
-        return try r.decode(LXDEnvelope<T>.self).metadata
+        try await lxdMetadata(lxd, path)
     }
 }
 
-private struct LXDEnvelope<T: Decodable>: Decodable { var metadata: T }
+/// The `metadata` of a synchronous LXD answer to a GET, decoded; an error answer is thrown with LXD's message.
+func lxdMetadata<T: Decodable>(_ lxd: any HTTPTransport, _ path: String) async throws -> T {
+    let r = try await lxd.send(HTTPRequest(method: "GET", path: path))
+    guard r.status == 200 else { throw DaemonError("LXD \(path): \(errorText(r))") }
+    return try r.decode(MetadataEnvelope<T>.self).metadata
+}
+
+private struct MetadataEnvelope<T: Decodable>: Decodable { var metadata: T }
 
 private func lastComponent(_ url: String) -> String {
     String(url.split(separator: "/").last ?? Substring(url))
