@@ -1,0 +1,268 @@
+"""MicroCeph's /1.0/disks: real bluestore OSDs on this server's block devices, with upstream's per-path
+report and error texts. Several requests run at once (upstream serializes them per member; the lab runs
+mkfs and start in parallel because the phase's wall time is what the product is measured on)."""
+import errno
+import json
+import os
+import stat
+import subprocess
+import threading
+import time
+import uuid
+
+from . import ceph, daemons, envelope
+from .ceph import CephError, DATA
+from .envelope import sync
+
+KERNEL_NO_DM = "this kernel has no dm_crypt and cannot load modules: dm-crypt cannot run here"
+
+
+class Disks:
+    def __init__(self, daemon):
+        self.d = daemon
+        self.record_lock = threading.Lock()
+        self.claimed = set()            # paths with an addition under way
+        r = daemon.router
+        r.add("GET", "/1.0/disks", self.list, proxy_target=True)
+        r.add("POST", "/1.0/disks", self.add, proxy_target=True)
+        r.add("GET", "/1.0/disks/encryption-support", self.encryption_support, proxy_target=True)
+        r.add("DELETE", "/1.0/disks/{osd}", self.remove, proxy_target=True)
+
+    def records(self):
+        return {int(k): v for k, v in self.d.mon.records("microceph/disks").items()}
+
+    def list(self, req):
+        return sync([{"osd": osd, "path": rec["path"], "location": rec["location"]}
+                     for osd, rec in sorted(self.records().items())])
+
+    def encryption_support(self, req):
+        problem = encryption_problem()
+        out = {"supported": problem is None}
+        if problem:
+            out["reason_unsupported"] = problem
+        return sync(out)
+
+    # --- POST /1.0/disks ---
+
+    def add(self, req):
+        body = req.json()
+        path = body.get("path")
+        paths = path if isinstance(path, list) else ([path] if path else [])
+        if body.get("osd_match") or body.get("wal_match") or body.get("db_match") or body.get("dry_run"):
+            return sync({"validation_error": "DSL device matching is not supported by the lab's MicroCeph",
+                         "report": []})
+        if not paths:
+            return sync({"validation_error": "", "report": []})
+        if len(paths) > 1 and (body.get("waldev") or body.get("dbdev")):
+            return sync(validation_failure(paths, "wal/db devices are not supported in batch disk addition"))
+        for p in paths:
+            if len(paths) > 1 and p.startswith("loop,"):
+                return sync(validation_failure(
+                    paths, f"cannot add loop spec '{p}', add a single loop spec or one or more block device paths"))
+        wipe, encrypt = bool(body.get("wipe")), bool(body.get("encrypt"))
+        reports = [None] * len(paths)
+
+        def one(i):
+            reports[i] = self.add_one(paths[i], wipe, encrypt)
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return sync({"validation_error": "", "report": reports})
+
+    def add_one(self, path, wipe, encrypt):
+        t0 = time.monotonic()
+        try:
+            osd = self.create_osd(path, wipe, encrypt)
+        except DiskError as err:
+            daemons_log(f"disk {path}: {err}")
+            return {"path": path, "report": "Failure", "error": str(err)}
+        daemons_log(f"disk {path}: osd.{osd} added in {time.monotonic() - t0:.1f}s")
+        return {"path": path, "report": "Success", "error": ""}
+
+    def create_osd(self, path, wipe, encrypt):
+        name = self.d.state.name
+        if not is_block_device(path):
+            raise DiskError(f"failed to set stable disk path: invalid disk path: {path}")
+        with self.record_lock:          # upstream: the disk record's unique (member, path) key
+            if any(r["location"] == name and r["path"] == path for r in self.records().values()):
+                raise DiskError('failed to record disk: This "disks" entry already exists')
+            if path in self.claimed:
+                raise DiskError('failed to record disk: This "disks" entry already exists')
+            self.claimed.add(path)
+        try:
+            if not wipe and has_partitions(path):
+                raise DiskError(f"data device {path} has partitions - use --wipe to override")
+            if not wipe and not is_pristine(path):
+                raise DiskError(f"data device {path} is not pristine (contains data) - use --wipe to override")
+            self.prepare(path, wipe, encrypt)
+            osd_uuid, secret = str(uuid.uuid4()), ceph.gen_key()
+            osd = self.d.mon.command("osd new", inbuf=json.dumps({"cephx_secret": secret}).encode(), uuid=osd_uuid)
+            osd = int(osd["osdid"] if isinstance(osd, dict) else osd)
+            data = f"{DATA}/osd/ceph-{osd}"
+            try:
+                self.d.mon.put_record(f"microceph/disks/{osd}", {"path": path, "location": name, "pending": True})
+                self.make_osd(osd, osd_uuid, secret, path, data)
+            except (DiskError, CephError, OSError):
+                self.undo(osd, data)
+                raise
+        except (CephError, OSError) as err:
+            raise DiskError(str(err))
+        finally:
+            with self.record_lock:
+                self.claimed.discard(path)
+        self.d.mon.put_record(f"microceph/disks/{osd}", {"path": path, "location": name})
+        self.d.record_service("osd")
+        self.update_failure_domain()
+        return osd
+
+    def make_osd(self, osd, osd_uuid, secret, path, data):
+        os.makedirs(data, exist_ok=True)
+        os.symlink(path, f"{data}/block")
+        ceph.write_keyring(f"{data}/keyring", f"osd.{osd}", secret, [])
+        try:
+            ceph.run("ceph-osd", "-i", str(osd), "--mkfs", "--osd-uuid", osd_uuid, timeout=300)
+        except CephError as err:
+            raise DiskError(f"failed to bootstrap OSD: {err}")
+        open(f"{data}/ready", "w").close()
+        try:
+            daemons.start("osd", osd)
+        except CephError as err:
+            raise DiskError(f"failed to start osd.{osd}: {err}")
+
+    def prepare(self, path, wipe, encrypt):
+        if is_mounted(path):
+            raise DiskError(f"failed to prepare data device: device {path} is currently mounted and cannot be used - aborting")
+        if wipe:
+            try:
+                zap(path)
+            except OSError as err:
+                raise DiskError(f"failed to prepare data device: failed to wipe device {path}: {err}")
+        if encrypt:
+            problem = encryption_problem()
+            if problem:
+                raise DiskError(f"failed to prepare data device: encryption unsupported on this machine: {problem}")
+
+    def undo(self, osd, data):
+        daemons.stop("osd", osd)
+        try:
+            self.d.mon.command("osd purge-actual", id=osd, yes_i_really_mean_it=True)
+        except CephError:
+            pass
+        try:
+            self.d.mon.delete_record(f"microceph/disks/{osd}")
+        except CephError:
+            pass
+        subprocess.run(["rm", "-rf", data])
+
+    def update_failure_domain(self):
+        """MicroCeph: once 3 members have OSDs, new and existing pools replicate across hosts."""
+        with self.record_lock:
+            hosts = {r["location"] for r in self.records().values() if not r.get("pending")}
+            if len(hosts) < 3:
+                return
+            host_rule = self.d.mon.command("osd crush rule dump", name="microceph_auto_host")["rule_id"]
+            osd_rule = self.d.mon.command("osd crush rule dump", name="microceph_auto_osd")["rule_id"]
+            daemons.set_default_rule(self.d.mon, "microceph_auto_host")
+            for pool in self.d.mon.command("osd pool ls", detail="detail"):
+                if pool.get("crush_rule") == osd_rule:
+                    self.d.mon.command("osd pool set", pool=pool["pool_name"], var="crush_rule", val="microceph_auto_host")
+            _ = host_rule
+
+    # --- DELETE /1.0/disks/{osd} ---
+
+    def remove(self, req):
+        try:
+            osd = int(req.params["osd"])
+        except ValueError as err:
+            raise envelope.bad_request(f'strconv.ParseInt: parsing "{req.params["osd"]}": invalid syntax')
+        body = req.json()
+        records = self.records()
+        if osd < 0:
+            raise envelope.internal("OSD must be a positive integer")
+        if osd not in records:
+            raise envelope.not_found(f"osd.{osd} not found")
+        if not body.get("bypass_safety") and len(records) <= 3:
+            raise envelope.internal(f"cannot remove osd.{osd} we need at least 3 OSDs, have {len(records)}")
+        try:
+            self.d.mon.command("osd out", ids=[str(osd)])
+        except CephError as err:
+            raise envelope.internal(str(err))
+        daemons.stop("osd", osd)
+        try:
+            self.d.mon.command("osd down", ids=[str(osd)])
+            self.d.mon.command("osd purge-actual", id=osd, yes_i_really_mean_it=True)
+        except CephError as err:
+            raise envelope.internal(f"failed to purge osd.{osd}: {err}")
+        subprocess.run(["rm", "-rf", f"{DATA}/osd/ceph-{osd}"])
+        self.d.mon.delete_record(f"microceph/disks/{osd}")
+        return sync(None)
+
+
+class DiskError(Exception):
+    pass
+
+
+def daemons_log(msg):
+    from .daemon import log
+    log(msg)
+
+
+def validation_failure(paths, message):
+    return {"validation_error": message, "report": [{"path": p, "report": "Failure", "error": ""} for p in paths]}
+
+
+def is_block_device(path):
+    try:
+        return stat.S_ISBLK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def has_partitions(path):
+    dev = os.path.basename(os.path.realpath(path))
+    sys_dir = f"/sys/class/block/{dev}"
+    try:
+        return any(os.path.exists(f"{sys_dir}/{e}/partition") for e in os.listdir(sys_dir))
+    except OSError:
+        return False
+
+
+def is_pristine(path):
+    """Upstream's zero check: the first and last MiB hold nothing."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+        f.seek(-min(1 << 20, f.seek(0, 2)), 2)
+        tail = f.read(1 << 20)
+    return not head.strip(b"\0") and not tail.strip(b"\0")
+
+
+def is_mounted(path):
+    return subprocess.run(["findmnt", "--source", os.path.realpath(path)], capture_output=True).returncode == 0
+
+
+def zap(path):
+    """The wipe: pacific's ceph-bluestore-tool has no zap-device, so zero what it would (labels, 10 MiB at
+    each end, as ceph-volume's zap does)."""
+    fd = os.open(path, os.O_WRONLY | os.O_EXCL)
+    try:
+        size = os.lseek(fd, 0, os.SEEK_END)
+        zeros = b"\0" * (10 << 20)
+        for offset in (0, max(0, size - len(zeros))):
+            os.pwrite(fd, zeros[:min(len(zeros), size)], offset)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def encryption_problem():
+    """Upstream's CheckEncryptSupport, with this kernel's reason when device-mapper is missing."""
+    if not os.path.exists("/dev/mapper/control"):
+        return f"missing /dev/mapper/control: stat /dev/mapper/control: no such file or directory ({KERNEL_NO_DM})"
+    if not os.path.isdir("/sys/module/dm_crypt"):
+        return f"missing dm_crypt module: stat /sys/module/dm_crypt: no such file or directory ({KERNEL_NO_DM})"
+    if subprocess.run(["which", "cryptsetup"], capture_output=True).returncode != 0:
+        return "cryptsetup is not installed"
+    return "the lab's MicroCeph does not set up LUKS"
