@@ -34,7 +34,7 @@ extension LabSuite {
             return value
         }
 
-        @Test("3 servers bootstrap and join, 2 OSDs each, pools at size 3, MicroCeph's disk errors, CephFS active")
+        @Test("3 servers bootstrap and join, 2 OSDs each, pools at size 3, MicroCeph's disk errors, CephFS active, LXD's view")
         func cluster() throws {
             try Lab.with(servers: 3) { _ in
                 let m = try Self.members()
@@ -145,6 +145,18 @@ extension LabSuite {
                     "every pool at size 3: \(detail.map { "\($0["pool_name"] ?? "?")=\($0["size"] ?? "?")" })")
             let size = try Lab.exec(2, "ceph", "config", "get", "mon", "osd_pool_default_size").stdout
             #expect(size.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+
+            // LXD's ceph driver takes the pool (pool-level work is userspace); a volume needs `rbd map`,
+            // which this kernel lacks (no CONFIG_BLK_DEV_RBD): LXD's message says so.
+            try timed("lxc storage create remote ceph") {
+                try Lab.exec(1, "lxc", "storage", "create", "remote", "ceph", "ceph.osd.pool_name=lxd_remote")
+            }
+            let lxdPools = try Lab.exec(1, "lxc", "storage", "list", "--format", "csv").stdout
+            #expect(lxdPools.contains("remote,ceph,") && lxdPools.contains("CREATED"), "lxc storage list:\n\(lxdPools)")
+            let volume = try Command.run([Lab.script, "exec", "1", "lxc", "storage", "volume", "create", "remote", "v1",
+                                          "size=64MiB"], environment: Lab.knobs)
+            #expect(!volume.succeeded && volume.stderr.contains("rbd: map failed"), "\(volume.failureDescription)")
+            print("microceph: LXD volume on remote, this kernel: \(volume.stderr.split(separator: "\n").last ?? "")")
         }
 
         /// A disk that is already an OSD, busy (the local pool's), wrong, or to be encrypted here: MicroCeph's text.
@@ -206,6 +218,9 @@ extension LabSuite {
 
         /// CephFS as LXD's `remote-fs` asks for it: a volume served by one of MicroCeph's MDS daemons.
         static func cephFS(_ m: [Member]) throws {
+            // `fs volume` is the mgr's volumes module: it answers once a mgr is active
+            let mgr = try CephCLI.waitStatus(1, seconds: 120) { ($0["mgrmap"] as? [String: Any])?["available"] as? Bool == true }
+            #expect((mgr["mgrmap"] as? [String: Any])?["available"] as? Bool == true, "an active mgr: \(mgr["mgrmap"] ?? "")")
             try timed("ceph fs volume create") { try Lab.exec(1, "ceph", "fs", "volume", "create", "lxd_cephfs") }
             let status = try CephCLI.waitStatus(2, seconds: 90) { status in
                 let fsmap = status["fsmap"] as? [String: Any]
@@ -215,6 +230,11 @@ extension LabSuite {
             #expect(filesystems.compactMap { $0["name"] as? String } == ["lxd_cephfs"], "ceph fs ls: \(filesystems)")
             let rank = ((status["fsmap"] as? [String: Any])?["by_rank"] as? [[String: Any]])?.first
             #expect(rank?["status"] as? String == "up:active", "the CephFS volume is active: \(status["fsmap"] ?? "")")
+            // LXD's cephfs driver mounts with the kernel client, which this kernel lacks (no CONFIG_CEPH_FS).
+            let mount = try Command.run([Lab.script, "exec", "1", "lxc", "storage", "create", "remote-fs", "cephfs",
+                                         "source=lxd_cephfs"], environment: Lab.knobs)
+            #expect(!mount.succeeded && mount.stderr.contains("using \"ceph\": no such device"), "\(mount.failureDescription)")
+            print("microceph: LXD remote-fs, this kernel: \(mount.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             let health = ((status["health"] as? [String: Any])?["status"] as? String) ?? "?"
             print("microceph: health at the end: \(health): \(try Lab.exec(1, "ceph", "health", "detail").stdout)")
             #expect(health != "HEALTH_ERR")

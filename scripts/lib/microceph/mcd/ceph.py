@@ -126,6 +126,8 @@ osd pool default pg autoscale mode = off
 osd pool default pg num = 16
 osd pool default pgp num = 16
 mon osd down out interval = 60
+# a joining mon and the leader call elections at once and the first round times out: 2 s, not 5
+mon election timeout = 2
 bluestore fsck on mount = false
 mgr initial modules = {""}
 
