@@ -157,6 +157,10 @@ start_microcloudd() {
                  --lxd-socket "$(server_lxd_dir "$i")/unix.socket")
   local dev
   for dev in $(server_disks "$i"); do args+=(--only-disk "$dev"); done
+  # the lab's MicroCeph (scripts/lib/microceph.sh), once microcloudd takes the flag
+  if [ -S "$(server_microceph_socket "$i")" ] && "$bin" --help 2>&1 | grep -q -- '--microceph-socket'; then
+    args+=(--microceph-socket "$(server_microceph_socket "$i")")
+  fi
   mkdir -p "$(server_state_dir "$i")"
   spawn "$i" microcloudd "$bin" "${args[@]}"
 }
