@@ -84,7 +84,7 @@ struct PreseedInitiator {
         }
         let bootstrapper = flow.bootstrapper(members: members)
         if dryRun {
-            out.line(PlanSummary.text(plan))
+            out.line(plan.summaryText)
             out.line("Steps:")
             for step in try bootstrapper.steps(for: plan) { out.line("  \(step.id)  \(step.title)") }
             try? await control.abort(reason: "The initiator only did a dry run")
@@ -131,22 +131,5 @@ struct ReportPrinter {
     func timings(_ r: BootstrapReport) {
         let rows = r.phaseTimings.map { [$0.phase, String(format: "%.2fs", $0.seconds)] }
         out.line("Wall time per phase:\n" + TextTable(headers: ["PHASE", "TIME"], rows: rows).render())
-    }
-}
-
-/// The plan in a few readable lines (what `--dry-run` prints).
-enum PlanSummary {
-    static func text(_ plan: ClusterPlan) -> String {
-        var lines = ["Plan:"]
-        for m in plan.members {
-            var parts = ["\(m.name) at \(m.address)"]
-            if let d = m.localDisk { parts.append("local disk \(d.path)\(d.wipe ? " (wipe)" : "")") }
-            if !m.cephDisks.isEmpty { parts.append("ceph disks \(m.cephDisks.map(\.path).joined(separator: ", "))") }
-            if let u = m.uplinkInterface { parts.append("uplink \(u)") }
-            lines.append("  " + parts.joined(separator: ", "))
-        }
-        if let pool = plan.localPool { lines.append("  storage pool local: \(pool.driver) (\(pool.description))") }
-        if let bridge = plan.fallbackBridge { lines.append("  network \(bridge.name): bridge \(bridge.ipv4)") }
-        return lines.joined(separator: "\n")
     }
 }

@@ -73,7 +73,7 @@ struct AllServicesAgent: MemberAgent {
         var plan = base.plan
         plan.services = [.microcloud, .lxd, .microceph, .microovn]
         plan.localPool = nil
-        plan.ceph = CephPlan(cephfs: true, internalNetwork: "10.0.1.0/24")
+        plan.ceph = CephPlan(cephfs: true, internalNetwork: "10.0.1.0/24", publicNetwork: "10.0.0.0/24")
         plan.ovn = OVNPlan(ipv4Gateway: "192.0.2.1/24", ipv4Range: "192.0.2.100-192.0.2.200", dnsServers: ["192.0.2.53"])
         for i in plan.members.indices {
             plan.members[i].cephDisks = [DiskChoice(path: "/dev/vd\(i)")]
@@ -85,7 +85,7 @@ struct AllServicesAgent: MemberAgent {
         #expect(report.failure == nil)
 
         #expect(await services.calls == [
-            "ceph bootstrap m1 10.0.0.1:7443 10.0.1.0/24 -",
+            "ceph bootstrap m1 10.0.0.1:7443 10.0.1.0/24 10.0.0.0/24",
             "ovn bootstrap m1 10.0.0.1:6443 10.0.2.1",
             "token m2", "ovn token m2", "token m3", "ovn token m3",
             "m2 joins MicroCeph disks=[\"/dev/vd1\"] encap=-", "m2 joins MicroOVN disks=[] encap=10.0.2.2",

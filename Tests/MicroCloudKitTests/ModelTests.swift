@@ -47,7 +47,8 @@ import Testing
 
     @Test func availabilityExcludesPartitionedAndOptical() throws {
         let disks = try JSONDecoder().decode(LXDResources.self, from: Data(Self.resourcesJSON.utf8)).disks
-        #expect(disks.map(\.isAvailable) == [false, true, true, false], "read-only whole disks stay offered")
+        #expect(disks.map(\.isAvailable) == [false, true, false, false],
+                "a read-only disk is not offered: the plan's disk rule (Disk.refusal) would refuse it")
     }
 
     @Test func encodesBackToTheSameDisk() throws {

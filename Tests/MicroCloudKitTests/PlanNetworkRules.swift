@@ -13,8 +13,8 @@ let ovnRules: [PlanRuleCase] = [
         p.edit("micro01") { $0.underlayIP = "10.0.1.11" }
     },
     .init("UPLINK network exists", .full, field: "ovn", member: "micro02",
-          "Network \"UPLINK\" already exists in LXD on \"micro02\". Make sure there aren't any conflicting networks "
-          + "from previous installations.") { _, inv in
+          "System \"micro02\" is ineligible for distributed networking. Make sure there aren't any conflicting "
+          + "networks from previous installations.") { _, inv in
         inv["micro02"]?.lxd.networks.append("UPLINK")
     },
     .init("member without uplink", .full, field: "systems[micro02].ovn_uplink_interface",
@@ -60,8 +60,8 @@ let ovnRules: [PlanRuleCase] = [
         p.edit("micro02") { $0.underlayIP = "10.9.9.12" }
     },
     .init("no gateway", .full, field: "ovn",
-          "Either the IPv4 or IPv6 gateway has to be set on the uplink network. Give ovn.ipv4_gateway or "
-          + "ovn.ipv6_gateway as the router's address with its prefix.") { p, _ in
+          "Either the IPv4 or IPv6 gateway has to be set on the uplink network. Give the router's address on the "
+          + "uplink with its prefix, e.g. 192.0.2.1/24.") { p, _ in
         p.ovn = OVNPlan()
     },
     .init("IPv4 gateway not IPv4", .full, field: "ovn.ipv4_gateway",
@@ -92,11 +92,11 @@ let ovnRules: [PlanRuleCase] = [
         p.ovn?.ipv6Gateway = "fd42::/64"
     },
     .init("range without gateway", .full, field: "ovn.ipv4_range",
-          "Cannot specify IPv4 range without IPv4 gateway. Add ovn.ipv4_gateway or remove the range.") { p, _ in
+          "Cannot specify an IPv4 range without an IPv4 gateway. Give the IPv4 gateway or remove the range.") { p, _ in
         p.ovn?.ipv4Gateway = nil
     },
     .init("gateway without range", .full, field: "ovn.ipv4_range",
-          "An IPv4 gateway needs an IPv4 range for OVN to use. Give ovn.ipv4_range as <first>-<last> inside "
+          "An IPv4 gateway needs an IPv4 range for OVN to use. Give its first and last address inside "
           + "10.0.0.0/24.") { p, _ in
         p.ovn?.ipv4Range = nil
     },
@@ -105,7 +105,7 @@ let ovnRules: [PlanRuleCase] = [
         p.ovn?.ipv4Range = "10.0.0.100"
     },
     .init("range of IPv6 addresses", .full, field: "ovn.ipv4_range",
-          "IPv4 range fd42::10-fd42::20 holds IPv6 addresses. Use IPv4 addresses.") { p, _ in
+          "IPv4 range start \"fd42::10\" is not an IPv4 address. Give one such as 192.0.2.100.") { p, _ in
         p.ovn?.ipv4Range = "fd42::10-fd42::20"
     },
     .init("range reversed", .full, field: "ovn.ipv4_range",
@@ -114,7 +114,7 @@ let ovnRules: [PlanRuleCase] = [
         p.ovn?.ipv4Range = "10.0.0.200-10.0.0.100"
     },
     .init("range outside gateway subnet", .full, field: "ovn.ipv4_range",
-          "IPv4 range 10.0.5.100-10.0.5.200 is not inside the gateway's subnet 10.0.0.0/24. Pick addresses from that "
+          "IPv4 range start 10.0.5.100 is not inside the gateway's subnet 10.0.0.0/24. Pick addresses from that "
           + "subnet.") { p, _ in
         p.ovn?.ipv4Range = "10.0.5.100-10.0.5.200"
     },

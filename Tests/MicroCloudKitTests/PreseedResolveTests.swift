@@ -208,10 +208,8 @@ private func resolve(_ yaml: String, _ inventories: [Inventory] = Fixture.lab,
         #expect(plan?.ceph == nil && plan?.ovn == nil && plan?.fallbackBridge == .standard)
         #expect(plan?.members.allSatisfy { $0.cephDisks.isEmpty && $0.uplinkInterface == nil } == true)
         #expect(issues == [
-            .warning("ceph", "MicroCeph is not installed on every server, so distributed storage is skipped "
-                + "(systems[].storage.ceph, storage.ceph and ceph keys are ignored)."),
-            .warning("ovn", "MicroOVN is not installed on every server, so distributed networking is skipped (ovn keys "
-                + "and ovn_uplink_interface are ignored); the fallback bridge is used instead."),
+            .warning("ceph", "MicroCeph is not installed, so distributed storage is skipped."),
+            .warning("ovn", "MicroOVN is not installed, so distributed networking is skipped."),
         ])
     }
 
@@ -220,7 +218,7 @@ private func resolve(_ yaml: String, _ inventories: [Inventory] = Fixture.lab,
         inv[2].services[.microceph] = nil
         let (plan, issues) = try resolve(header, inv)
         #expect(plan?.services == [.microcloud, .lxd, .microovn])
-        expectIssue(.warning("services", "MicroCeph is not installed on micro03, so the cloud is set up without it."),
+        expectIssue(.warning("services", "MicroCeph is not installed on micro03, so distributed storage is skipped."),
                     in: issues)
     }
 

@@ -3,8 +3,8 @@ import Testing
 
 let networkRules: [PreseedRuleCase] = [
     .init("uplinks without gateway", field: "ovn",
-          "Either the IPv4 or IPv6 gateway has to be set on the uplink network. Give ovn.ipv4_gateway (with "
-          + "ovn.ipv4_range) or ovn.ipv6_gateway.") {
+          "Either the IPv4 or IPv6 gateway has to be set on the uplink network. Give the router's address on the "
+          + "uplink with its prefix, e.g. 192.0.2.1/24.") {
         for i in $0.systems.indices { $0.systems[i].ovnUplinkInterface = "eth1" }
     },
     .init("IPv4 gateway without prefix", field: "ovn.ipv4_gateway",
@@ -24,12 +24,12 @@ let networkRules: [PreseedRuleCase] = [
         $0.ovn = Preseed.OVN(ipv6Gateway: "2001:db8::1")
     },
     .init("range without gateway", field: "ovn.ipv4_range",
-          "Cannot specify IPv4 range without IPv4 gateway. Add ovn.ipv4_gateway or remove the range.") {
+          "Cannot specify an IPv4 range without an IPv4 gateway. Give the IPv4 gateway or remove the range.") {
         $0.ovn = Preseed.OVN(ipv4Range: "192.0.2.100-192.0.2.200")
     },
     .init("gateway without range", field: "ovn.ipv4_range",
-          "Cannot specify IPv4 gateway without IPv4 range. Give ovn.ipv4_range as <first>-<last> inside the "
-          + "gateway's subnet.") {
+          "An IPv4 gateway needs an IPv4 range for OVN to use. Give its first and last address inside "
+          + "192.0.2.0/24.") {
         $0.ovn = Preseed.OVN(ipv4Gateway: "192.0.2.1/24")
     },
     .init("range malformed", field: "ovn.ipv4_range",
@@ -44,7 +44,7 @@ let networkRules: [PreseedRuleCase] = [
         $0.ovn?.ipv4Range = "192.0.2.200-192.0.2.100"
     },
     .init("range outside gateway", field: "ovn.ipv4_range",
-          "IPv4 range 198.51.100.10-198.51.100.20 is not inside the gateway's subnet 192.0.2.0/24. Pick addresses "
+          "IPv4 range start 198.51.100.10 is not inside the gateway's subnet 192.0.2.0/24. Pick addresses "
           + "from that subnet.") {
         withOVN(&$0)
         $0.ovn?.ipv4Range = "198.51.100.10-198.51.100.20"
@@ -79,7 +79,7 @@ let storageRules: [PreseedRuleCase] = [
         $0.ceph = Preseed.Ceph(internalNetwork: "10.0.1.0/24")
     },
     .init("Ceph network invalid", field: "ceph.public_network",
-          "Invalid Ceph public network \"10.0.1.0\". Give a subnet such as 10.0.1.0/24.") {
+          "Ceph public network \"10.0.1.0\" is not a valid CIDR. Use a subnet such as 10.0.1.0/24.") {
         cephFilter(&$0)
         $0.ceph = Preseed.Ceph(publicNetwork: "10.0.1.0")
     },

@@ -189,7 +189,7 @@ let systemRules: [PreseedRuleCase] = [
         $0.systems[2].address = nil
     },
     .init("invalid underlay IP", field: "systems[micro01].ovn_underlay_ip",
-          "Invalid underlay IP \"10.0.1.300\" for system \"micro01\". Give a plain IP address of one of its "
+          "Invalid underlay IP \"10.0.1.300\" for \"micro01\". Give the plain address (no prefix) of one of its "
           + "interfaces.") {
         for i in $0.systems.indices { $0.systems[i].ovnUnderlayIP = "10.0.1.1\(i + 1)" }
         $0.systems[0].ovnUnderlayIP = "10.0.1.300"
@@ -201,8 +201,8 @@ let systemRules: [PreseedRuleCase] = [
         $0.systems[0].ovnUplinkInterface = "eth1"
     },
     .init("partial underlay", field: "systems[micro03].ovn_underlay_ip",
-          "Some systems are missing an underlay interface: \"micro03\" has none while others do. Set ovn_underlay_ip "
-          + "on every system or on none.") {
+          "No underlay IP for \"micro03\". Some systems are missing an underlay interface: give every member an "
+          + "underlay IP, or none.") {
         $0.systems[0].ovnUnderlayIP = "10.0.1.11"
     },
     .init("partial local disks", field: "systems[micro02].storage.local",
@@ -218,15 +218,5 @@ let systemRules: [PreseedRuleCase] = [
     .init("relative disk path", field: "systems[micro01].storage.ceph[0].path",
           "Disk path \"sdb\" for system \"micro01\" must be absolute, such as /dev/sdb or /dev/disk/by-id/…") {
         $0.systems[0].storage = storage(ceph: ["sdb"])
-    },
-    .init("Ceph disk twice", field: "systems[micro01].storage.ceph[1].path",
-          "Disk /dev/sdc is listed twice for Ceph on system \"micro01\". List each disk once.") {
-        $0.systems[0].storage = storage(ceph: ["/dev/sdc", "/dev/sdc"])
-    },
-    .init("same disk local and Ceph", field: "systems[micro01].storage.ceph[0].path",
-          "Disk /dev/sdb on system \"micro01\" is given for both local storage and Ceph. A disk can serve only one "
-          + "of them.") {
-        for i in $0.systems.indices { $0.systems[i].storage = storage(local: "/dev/sdb") }
-        $0.systems[0].storage = storage(local: "/dev/sdb", ceph: ["/dev/sdb"])
     },
 ]

@@ -130,8 +130,8 @@ enum Fixtures {
         return d
     }
 
-    /// The whole plan answered: at the summary.
-    static func atSummary(_ size: Size = WizardDriver.small) -> WizardDriver {
+    /// Uplink addresses answered: at the question about a dedicated underlay.
+    static func atUnderlay(_ size: Size = WizardDriver.small) -> WizardDriver {
         var d = afterUplinks(size)
         d.type("192.0.2.1/24")
         d.key(.tab)
@@ -139,6 +139,13 @@ enum Fixtures {
         d.key(.tab)
         d.type("192.0.2.254")
         d.key(.enter, .enter, .enter)
+        return d
+    }
+
+    /// The whole plan answered: at the summary.
+    static func atSummary(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = atUnderlay(size)
+        d.key(.enter)  // no dedicated underlay (the default)
         return d
     }
 

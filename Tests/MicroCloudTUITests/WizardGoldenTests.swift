@@ -136,7 +136,7 @@ import Testing
         var d = Fixtures.afterUplinks()
         d.type("192.0.2.0/24")
         let s = d.screen()
-        let row = (0..<s.size.height).first { s.text(row: $0).contains("gateway must be a host address") }!
+        let row = (0..<s.size.height).first { s.text(row: $0).contains("is a network address") }!
         #expect(s.styleLayer(row: row).contains("eeee"))
         d = Fixtures.afterLocal()
         d.key(.char(" "))

@@ -124,7 +124,7 @@ import Testing
         #expect(plan.fallbackBridge?.name == "lxdbr0")
         #expect(plan.fallbackBridge?.ipv4 == "10.79.0.1/24")
         #expect(!plan.preseedYAML(passphrase: nil).contains("auto"))
-        #expect(WizardPlanner.issues(of: plan, in: d.state).errors.isEmpty)
+        #expect(WizardPlanner.build(from: d.state).issues.errors.isEmpty)
     }
 
     // MARK: progress and results

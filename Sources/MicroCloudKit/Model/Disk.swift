@@ -64,9 +64,9 @@ public struct Disk: Codable, Hashable, Sendable {
 
     public func isNamed(_ path: String) -> Bool { aliases.contains(path) }
 
-    /// Whole, unpartitioned and not an optical drive. Mounted, read-only or removable disks are not filtered
-    /// (upstream offers them too); existing OSDs are removed by the caller, which knows them.
-    public var isAvailable: Bool { partitionCount == 0 && type != "cdrom" }
+    /// Local storage or an OSD may take it (the rule is `refusal`, in Plan/Rules). Existing OSDs are removed by the
+    /// caller, which knows them.
+    public var isAvailable: Bool { refusal == nil }
 
     /// "10.00GiB", as the disk tables show capacity.
     public var capacity: String { formatIEC(size) }

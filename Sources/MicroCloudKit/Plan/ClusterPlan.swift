@@ -73,13 +73,13 @@ public struct CephPlan: Codable, Hashable, Sendable {
     public var encrypt: Bool
     /// Also create the CephFS pool `remote-fs`.
     public var cephfs: Bool
-    /// Ceph cluster network (network form CIDR); nil = the lookup subnet.
-    public var internalNetwork: String?
-    /// Ceph public network; nil = the lookup subnet.
-    public var publicNetwork: String?
+    /// Ceph cluster network (network-form CIDR), always explicit: the plan builder writes the lookup subnet when
+    /// nothing else was asked for, so every path sends MicroCeph the same bootstrap request for the same intent.
+    public var internalNetwork: String
+    /// Ceph public network, as explicit as the internal one.
+    public var publicNetwork: String
 
-    public init(encrypt: Bool = false, cephfs: Bool = false, internalNetwork: String? = nil,
-                publicNetwork: String? = nil) {
+    public init(encrypt: Bool = false, cephfs: Bool = false, internalNetwork: String, publicNetwork: String) {
         self.encrypt = encrypt
         self.cephfs = cephfs
         self.internalNetwork = internalNetwork

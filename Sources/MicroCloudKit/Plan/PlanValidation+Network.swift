@@ -20,10 +20,9 @@ extension ClusterPlan {
         for m in members {
             let field = memberField(m.name, "ovn_uplink_interface")
             guard let inv = inventories[m.name] else { continue }
-            for net in ["UPLINK", "default"] where inv.lxd.networks.contains(net) {
-                issues.append(.error("ovn", member: m.name,
-                                     "Network \"\(net)\" already exists in LXD on \"\(m.name)\". Make sure there "
-                                     + "aren't any conflicting networks from previous installations."))
+            if inv.lxd.networks.contains("UPLINK") || inv.lxd.networks.contains("default"),
+               let why = inv.ovnIneligibility {
+                issues.append(.error("ovn", member: m.name, why + "."))
             }
             guard let name = m.uplinkInterface, !name.isEmpty else {
                 issues.append(.error(field, member: m.name,
@@ -46,7 +45,8 @@ extension ClusterPlan {
             }
         }
         issues += validateUnderlay(inventories)
-        issues += validateUplinkAddresses(ovn)
+        issues += UplinkRules.problems(UplinkAnswers(ovn), members: members.map { ($0.name, $0.address) },
+                                       complete: true).map(\.issue)
         return issues
     }
 
@@ -57,17 +57,14 @@ extension ClusterPlan {
         for m in members {
             let field = memberField(m.name, "ovn_underlay_ip")
             guard let text = m.underlayIP else {
-                issues.append(.error(field, member: m.name,
-                                     "No underlay IP for \"\(m.name)\". Some systems are missing an underlay "
-                                     + "interface: give every member an underlay IP, or none."))
+                issues.append(.error(field, member: m.name, UnderlayRules.missing(m.name)))
                 continue
             }
-            guard let ip = IPAddress(text) else {
-                issues.append(.error(field, member: m.name,
-                                     "Invalid underlay IP \"\(text)\" for \"\(m.name)\". Give the plain address "
-                                     + "(no prefix) of one of its interfaces."))
+            if let problem = UnderlayRules.problem(text, member: m.name, inventory: inventories[m.name]) {
+                issues.append(.error(field, member: m.name, problem))
                 continue
             }
+            guard let ip = IPAddress(text) else { continue }
             if let other = owner[ip] {
                 issues.append(.error(field, member: m.name,
                                      "Underlay IP \(ip) is used by both \"\(other)\" and \"\(m.name)\". "
@@ -75,51 +72,6 @@ extension ClusterPlan {
             } else {
                 owner[ip] = m.name
             }
-            if let inv = inventories[m.name],
-               !inv.dedicatedInterfaces.contains(where: { $0.cidrs.contains { $0.contains(ip) } }) {
-                issues.append(.error(field, member: m.name,
-                                     "No available interface found for OVN underlay IP \"\(ip)\" on \"\(m.name)\". "
-                                     + "Use an address inside the subnet of one of its addressed interfaces."))
-            }
-        }
-        return issues
-    }
-
-    private func validateUplinkAddresses(_ ovn: OVNPlan) -> [PlanIssue] {
-        var issues: [PlanIssue] = []
-        if ovn.ipv4Gateway == nil && ovn.ipv6Gateway == nil {
-            issues.append(.error("ovn", "Either the IPv4 or IPv6 gateway has to be set on the uplink network. "
-                + "Give ovn.ipv4_gateway or ovn.ipv6_gateway as the router's address with its prefix."))
-        }
-        var v4: CIDR?
-        if let text = ovn.ipv4Gateway {
-            switch uplinkGatewayProblem(text, ipv4: true) {
-            case .some(let message): issues.append(.error("ovn.ipv4_gateway", message))
-            case .none: v4 = CIDR(text)
-            }
-        }
-        if let text = ovn.ipv6Gateway, let message = uplinkGatewayProblem(text, ipv4: false) {
-            issues.append(.error("ovn.ipv6_gateway", message))
-        }
-        if let text = ovn.ipv4Range {
-            if ovn.ipv4Gateway == nil {
-                issues.append(.error("ovn.ipv4_range", "Cannot specify IPv4 range without IPv4 gateway. Add "
-                    + "ovn.ipv4_gateway or remove the range."))
-            }
-            if let range = IPRange(text) {
-                issues += uplinkRangeProblems(range, text: text, gateway: v4,
-                                                members: members.map { ($0.name, $0.address) })
-            } else {
-                issues.append(.error("ovn.ipv4_range", "Invalid IPv4 range \"\(text)\" (must be of the form "
-                    + "<ip>-<ip>)."))
-            }
-        } else if let gw = v4 {
-            issues.append(.error("ovn.ipv4_range", "An IPv4 gateway needs an IPv4 range for OVN to use. Give "
-                + "ovn.ipv4_range as <first>-<last> inside \(gw.network)."))
-        }
-        for server in ovn.dnsServers where IPAddress(server) == nil {
-            issues.append(.error("ovn.dns_servers", "DNS server \"\(server)\" is not an IP address. List plain "
-                + "addresses, comma-separated, without prefixes."))
         }
         return issues
     }
@@ -143,8 +95,7 @@ extension ClusterPlan {
         }
         var bridgeNet: CIDR?
         if bridge.ipv4 == "auto" {
-            issues.append(.error("fallback_bridge.ipv4_address", "The bridge's IPv4 address must be explicit, not "
-                + "\"auto\" (LXD would probe the network for a free subnet). Give one such as 10.79.0.1/24."))
+            issues.append(.error("fallback_bridge.ipv4_address", BridgePlan.autoAddressProblem))
         } else if let c = CIDR(bridge.ipv4), c.isIPv4, c.hostBits >= 2, !c.isNetworkAddress, c.address != c.lastAddress {
             bridgeNet = c.network
         } else {
@@ -188,72 +139,4 @@ extension ClusterPlan {
 func isValidInterfaceName(_ name: String) -> Bool {
     (1...15).contains(name.count) && name != "." && name != ".."
         && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-}
-
-extension IPAddress {
-    /// This address plus `n`, wrapping within its family.
-    public func advanced(by n: UInt) -> IPAddress {
-        var out = bytes
-        var carry = n
-        var i = out.count - 1
-        while carry != 0 && i >= 0 {
-            let sum = UInt(out[i]) + (carry & 0xFF)
-            out[i] = UInt8(sum & 0xFF)
-            carry = (carry >> 8) + (sum >> 8)
-            i -= 1
-        }
-        return IPAddress(bytes: out)!
-    }
-}
-
-/// What is wrong with an UPLINK gateway (host address with prefix, right family), or nil.
-func uplinkGatewayProblem(_ text: String, ipv4: Bool) -> String? {
-    let family = ipv4 ? "IPv4" : "IPv6"
-    let example = ipv4 ? "192.0.2.1/24" : "2001:db8::1/64"
-    guard let c = CIDR(text), c.isIPv4 == ipv4 else {
-        return "\(family) gateway \"\(text)\" is not an \(family) address with a prefix. Use the router's "
-            + "address on the uplink, e.g. \(example)."
-    }
-    if c.hostBits < 2 {
-        return "\(family) gateway \(text) leaves no room for other addresses. Use the uplink's real prefix, "
-            + "e.g. \(example)."
-    }
-    if c.isNetworkAddress {
-        return "\(family) gateway \(text) is a network address. Use the router's host address, e.g. "
-            + "\(c.firstAddress.advanced(by: 1))/\(c.prefix)."
-    }
-    if ipv4 && c.address == c.lastAddress {
-        return "IPv4 gateway \(text) is the broadcast address of its subnet. Use the router's host address."
-    }
-    return nil
-}
-
-/// What is wrong with `ipv4.ovn.ranges`: family, order, inside the gateway subnet, excluding gateway and members.
-func uplinkRangeProblems(_ range: IPRange, text: String, gateway: CIDR?,
-                     members: [(name: String, address: String)]) -> [PlanIssue] {
-    var issues: [PlanIssue] = []
-    guard range.isIPv4 else {
-        return [.error("ovn.ipv4_range", "IPv4 range \(text) holds IPv6 addresses. Use IPv4 addresses.")]
-    }
-    if !range.isAscending {
-        issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) starts after it ends. Put the lower address "
-            + "first: \(range.last)-\(range.first)."))
-    }
-    if let gw = gateway {
-        if !gw.contains(range.first) || !gw.contains(range.last) {
-            issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) is not inside the gateway's subnet "
-                + "\(gw.network). Pick addresses from that subnet."))
-        } else if range.contains(gw.address) {
-            issues.append(.error("ovn.ipv4_range", "IPv4 range \(range) includes the gateway address "
-                + "\(gw.address). Leave the gateway out of the range."))
-        }
-    }
-    for m in members {
-        if let ip = IPAddress(m.address), range.contains(ip) {
-            issues.append(.error("ovn.ipv4_range", member: m.name,
-                                 "UPLINK ipv4.ovn.ranges must not include system address \"\(ip)\" (of "
-                                 + "\"\(m.name)\"). Shrink the range to leave it out."))
-        }
-    }
-    return issues
 }

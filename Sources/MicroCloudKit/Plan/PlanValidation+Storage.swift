@@ -13,13 +13,7 @@ extension ClusterPlan {
             return issues
         }
         if let size = pool.loopSize {
-            if pool.driver == "dir" {
-                issues.append(.error("local_pool_loop_size", "The dir driver uses no loop file. Remove the loop size, "
-                    + "or use Btrfs or ZFS."))
-            } else if (parseByteSize(size) ?? 0) < 1 << 30 {
-                issues.append(.error("local_pool_loop_size", "Loop file size \"\(size)\" is not a size of at least "
-                    + "1GiB. Give one such as 5GiB."))
-            }
+            issues += LocalPoolPlan.loopSizeProblems(size, driver: pool.driver).map { .error("local_pool_loop_size", $0) }
         }
         for m in members {
             let field = memberField(m.name, "storage.local")
@@ -43,7 +37,7 @@ extension ClusterPlan {
                                          + "member for local storage, or skip local storage."))
                     continue
                 }
-                if let problem = diskProblem(choice.path, on: inv, field: field) { issues.append(problem) }
+                if let problem = inv.diskProblem(choice.path, field: field) { issues.append(problem) }
             } else if let choice = m.localDisk, pool.loopSize != nil && pool.driver != "dir" {
                 issues.append(.error(field, member: m.name,
                                      "The local pool lives in a loop file and uses no disk, but \(choice.path) is "
@@ -88,7 +82,7 @@ extension ClusterPlan {
             var seen = Set<String>()
             let localID = m.localDisk.map { inv.disk(named: $0.path)?.id ?? $0.path }
             for choice in m.cephDisks {
-                if let problem = diskProblem(choice.path, on: inv, field: field) {
+                if let problem = inv.diskProblem(choice.path, field: field) {
                     issues.append(problem)
                     continue
                 }
@@ -105,67 +99,11 @@ extension ClusterPlan {
                 }
             }
         }
-        issues += validateCephNetwork(ceph.internalNetwork, key: "ceph.internal_network", name: "internal",
-                                      inventories)
-        issues += validateCephNetwork(ceph.publicNetwork, key: "ceph.public_network", name: "public", inventories)
-        return issues
-    }
-
-    private func validateCephNetwork(_ value: String?, key: String, name: String,
-                                     _ inventories: [String: Inventory]) -> [PlanIssue] {
-        guard let value else { return [] }
-        guard let cidr = CIDR(value) else {
-            return [.error(key, "Ceph \(name) network \"\(value)\" is not a valid CIDR. Use a subnet such as "
-                + "10.0.1.0/24.")]
-        }
-        if !cidr.isNetworkAddress {
-            return [.error(key, "Ceph \(name) network \(value) has host bits set. Use its network address "
-                + "\(cidr.network).")]
-        }
-        if cidr.hostBits == 0 {
-            return [.error(key, "Ceph \(name) network \(value) holds a single address. Use a subnet with room "
-                + "for every member.")]
-        }
-        // The lookup subnet is known to be present on every member; any other subnet must be checked.
-        if let lookup = CIDR(lookupSubnet), lookup.network == cidr { return [] }
-        var issues: [PlanIssue] = []
-        for m in members {
-            guard let inv = inventories[m.name] else { continue }
-            if inv.interface(in: cidr) == nil {
-                issues.append(.error(key, member: m.name,
-                                     "Not enough network interfaces found with an IP within the given CIDR subnet "
-                                     + "on \"\(m.name)\". You need at least one interface per cluster member "
-                                     + "with an address in \(cidr)."))
-            }
+        let lookup = CIDR(lookupSubnet)
+        let present = members.compactMap { inventories[$0.name] }
+        for (role, value) in [(CephNetworkRules.Role.internal, ceph.internalNetwork), (.public, ceph.publicNetwork)] {
+            issues += CephNetworkRules.problems(value, role: role, lookupSubnet: lookup, inventories: present)
         }
         return issues
-    }
-
-    /// Why `path` cannot be used on this server, or nil when it can.
-    func diskProblem(_ path: String, on inv: Inventory, field: String) -> PlanIssue? {
-        guard let disk = inv.disk(named: path) else {
-            let offered = inv.availableDisks.map(\.path)
-            let hint = offered.isEmpty ? "It has no available disks." : "Choose one of: \(offered.joined(separator: ", "))."
-            return .error(field, member: inv.name, "Disk \(path) is not present on \"\(inv.name)\". \(hint)")
-        }
-        if disk.type == "cdrom" {
-            return .error(field, member: inv.name,
-                          "Disk \(path) on \"\(inv.name)\" is an optical drive. Choose a hard disk or SSD.")
-        }
-        if disk.mounted {
-            return .error(field, member: inv.name,
-                          "Disk \(path) on \"\(inv.name)\" is mounted, so the system is using it. Choose a disk "
-                          + "nothing uses.")
-        }
-        if disk.readOnly {
-            return .error(field, member: inv.name,
-                          "Disk \(path) on \"\(inv.name)\" is read-only. Choose a writable disk.")
-        }
-        if disk.partitionCount > 0 {
-            return .error(field, member: inv.name,
-                          "Disk \(path) on \"\(inv.name)\" has \(disk.partitionCount) partition(s); only "
-                          + "unpartitioned disks can be used. Remove its partitions or choose another disk.")
-        }
-        return nil
     }
 }

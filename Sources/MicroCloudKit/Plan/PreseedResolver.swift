@@ -1,6 +1,6 @@
-// Preseed.resolve: from a validated preseed and the servers' inventories to a ClusterPlan (§7.3–7.4): the role,
-// addresses, services, local and Ceph disks (explicit, then filters), uplinks, driver, Ceph networks, then the
-// plan's own validation.
+// Preseed.resolve: from a validated preseed and the servers' inventories to the plan's answers (§7.3–7.4): the role,
+// the lookup subnet, local and Ceph disks (explicit, then filters), uplinks (explicit, else the first candidate).
+// `PlanBuilder` then applies the defaults and rules the wizard's answers go through too.
 
 /// What this machine does with a preseed file.
 public enum PreseedRole: Equatable, Sendable {
@@ -45,10 +45,10 @@ extension Preseed {
             return (nil, issues)
         }
         var resolver = Resolver(preseed: self, inventories: byName)
-        guard let plan = resolver.run(initiator: initiatorName) else { return (nil, issues + resolver.issues) }
-        issues += resolver.issues
-        issues += plan.validate(inventories: byName)
-        return (issues.hasErrors ? nil : plan, issues)
+        guard let answers = resolver.run(initiator: initiatorName) else { return (nil, issues + resolver.issues) }
+        let built = PlanBuilder.build(answers, inventories: inventories)
+        issues += resolver.issues + built.issues
+        return (issues.hasErrors ? nil : built.plan, issues)
     }
 }
 
@@ -66,8 +66,9 @@ private struct Resolver {
     }
 
     var systems: [Preseed.System] { preseed.systems }
+    var present: [Inventory] { systems.compactMap { inventories[$0.name] } }
 
-    mutating func run(initiator: String) -> ClusterPlan? {
+    mutating func run(initiator: String) -> PlanAnswers? {
         for s in systems where inventories[s.name] == nil {
             issues.append(.error(memberField(s.name), member: s.name,
                                  "No system information for \"\(s.name)\": it did not join within lookup_timeout "
@@ -75,32 +76,25 @@ private struct Resolver {
                                  + "this file with the same passphrase."))
         }
         guard !issues.hasErrors, let subnet = lookupSubnet(initiator: initiator) else { return nil }
-        var members: [MemberPlan] = []
-        for s in systems {
-            let inv = inventories[s.name]!
-            guard let address = address(of: s, inv: inv, subnet: subnet) else { continue }
-            members.append(MemberPlan(name: s.name, address: address, fingerprint: inv.fingerprint,
-                                      underlayIP: s.ovnUnderlayIP.flatMap { $0.isEmpty ? nil : $0 }))
+        var members = systems.map { s in
+            MemberPlan(name: s.name, address: s.address.flatMap { IPAddress($0)?.description ?? $0 } ?? "",
+                       underlayIP: s.ovnUnderlayIP.flatMap { $0.isEmpty ? nil : $0 })
         }
-        if issues.hasErrors { return nil }
-        let services = chooseServices()
         reserveExplicitDisks()
-        let localPool = planLocal(&members)
-        let ceph = planCeph(&members, services: services, subnet: subnet)
-        let ovn = planOVN(&members, services: services)
-        var bridge: BridgePlan?
-        if ovn == nil {
+        var answers = PlanAnswers(initiator: initiator, lookupSubnet: subnet.description, members: [])
+        answers.localStorage = planLocal(&members)
+        answers.ceph = planCeph(&members)
+        answers.uplink = planOVN(&members)
+        if answers.uplink == nil || ServiceRules.missing(.microovn, present) != nil {
             let b = preseed.fallbackBridge
-            if !(b?.disabled ?? false) {
-                bridge = BridgePlan(name: b?.name ?? BridgePlan.standard.name,
-                                    ipv4: b?.ipv4Address ?? BridgePlan.standard.ipv4,
-                                    ipv6: b?.ipv6Address ?? BridgePlan.standard.ipv6)
-            }
+            answers.fallbackBridge = (b?.disabled ?? false) ? nil
+                : BridgePlan(name: b?.name ?? BridgePlan.standard.name, ipv4: b?.ipv4Address ?? BridgePlan.standard.ipv4,
+                             ipv6: b?.ipv6Address ?? BridgePlan.standard.ipv6)
         } else if preseed.fallbackBridge != nil {
             issues.append(.warning("fallback_bridge", "fallback_bridge is ignored: OVN provides the network."))
         }
-        return ClusterPlan(initiator: initiator, lookupSubnet: subnet.description, members: members,
-                           services: services, localPool: localPool, ceph: ceph, ovn: ovn, fallbackBridge: bridge)
+        answers.members = members
+        return answers
     }
 
     /// lookup_subnet in network form; in unicast mode the subnet of the initiator's interface holding its address.
@@ -111,33 +105,6 @@ private struct Resolver {
         return owned?.network ?? CIDR(address: ip, prefix: ip.bitWidth)
     }
 
-    mutating func address(of s: Preseed.System, inv: Inventory, subnet: CIDR) -> String? {
-        if let a = s.address, !a.isEmpty { return IPAddress(a)?.description ?? a }
-        if let ip = IPAddress(inv.address), subnet.contains(ip) { return ip.description }
-        if let found = inv.allAddresses.first(where: { subnet.contains($0.address) }) {
-            return found.address.description
-        }
-        issues.append(.error(memberField(s.name, "address"), member: s.name,
-                             "Failed to determine MicroCloud address within subnet \(subnet) on \"\(s.name)\". "
-                             + "Give it an address in that subnet or fix lookup_subnet."))
-        return nil
-    }
-
-    /// MicroCloud and LXD always; MicroCeph and MicroOVN when every system has them.
-    mutating func chooseServices() -> [ServiceKind] {
-        var out: [ServiceKind] = [.microcloud, .lxd]
-        for service in [ServiceKind.microceph, .microovn] {
-            let missing = systems.filter { inventories[$0.name]?.services[service] == nil }.map(\.name)
-            if missing.isEmpty {
-                out.append(service)
-            } else if missing.count < systems.count {
-                issues.append(.warning("services", "\(service.rawValue) is not installed on "
-                    + "\(missing.joined(separator: ", ")), so the cloud is set up without it."))
-            }
-        }
-        return out
-    }
-
     mutating func reserveExplicitDisks() {
         for s in systems {
             guard let inv = inventories[s.name] else { continue }
@@ -146,12 +113,10 @@ private struct Resolver {
         }
     }
 
-    /// Disks of a system a filter may still pick, in path order. Filters never pick a disk the system is using
-    /// (mounted) or cannot write.
+    /// Disks of a system a filter may still pick, in path order (only available ones: the same rule the wizard's
+    /// tables offer by).
     func candidates(_ name: String, _ filter: DiskFilter) -> [Disk] {
-        (inventories[name]?.availableDisks ?? []).filter {
-            !used[name, default: []].contains($0.id) && !$0.mounted && !$0.readOnly && filter.matches($0)
-        }
+        (inventories[name]?.availableDisks ?? []).filter { !used[name, default: []].contains($0.id) && filter.matches($0) }
     }
 
     mutating func checkCount(_ count: Int, _ f: Preseed.DiskFilterEntry, field: String) {
@@ -166,24 +131,18 @@ private struct Resolver {
         }
     }
 
-    mutating func planLocal(_ members: inout [MemberPlan]) -> LocalPoolPlan? {
+    mutating func planLocal(_ members: inout [MemberPlan]) -> PlanAnswers.LocalStorage? {
         let filters = preseed.storage?.local ?? []
         let explicit = systems.contains { $0.storage?.local != nil }
         let loop = preseed.localPoolLoopSize
         guard explicit || !filters.isEmpty || preseed.localPoolDriver != nil || loop != nil else { return nil }
-        let pool = (preseed.localPoolDriver.map { LocalPoolPlan(driver: $0) }
-            ?? LocalPoolPlanner.choose(inventories: systems.compactMap { inventories[$0.name] }))
-            .map { $0.driver == "dir" ? $0 : LocalPoolPlan(driver: $0.driver, loopSize: loop) }
-        guard let pool else {
-            issues.append(.error("storage.local", "LXD offers no storage driver common to all servers for local "
-                + "storage. Install ZFS or Btrfs support, or remove the local storage keys."))
-            return nil
-        }
+        let answer = PlanAnswers.LocalStorage(driver: preseed.localPoolDriver, loopSize: loop)
         for (i, s) in systems.enumerated() {
             if let local = s.storage?.local { members[i].localDisk = DiskChoice(path: local.path, wipe: local.wipe) }
         }
         // dir and loop-file pools take no disk: keep explicit choices so validation explains, but run no filters.
-        guard pool.needsDisk else { return pool }
+        let driver = preseed.localPoolDriver ?? LocalPoolPlanner.choose(inventories: present)?.driver
+        guard let driver, LocalPoolPlan(driver: driver, loopSize: loop).needsDisk else { return answer }
         for (fi, f) in filters.enumerated() {
             guard members.contains(where: { $0.localDisk == nil }), let filter = try? DiskFilter(f.find) else { break }
             var count = 0
@@ -196,8 +155,7 @@ private struct Resolver {
             }
             checkCount(count, f, field: "storage.local[\(fi)]")
         }
-        let chosen = members.filter { $0.localDisk != nil }
-        if chosen.isEmpty {
+        if !members.contains(where: { $0.localDisk != nil }) {
             issues.append(.warning("storage.local", "No disk matched the local storage filters, so local storage "
                 + "is skipped."))
             return nil
@@ -208,16 +166,16 @@ private struct Resolver {
                                  + "configuration: \"\(m.name)\" has none. Give systems[\(m.name)].storage.local "
                                  + "or widen the storage.local filters."))
         }
-        return pool
+        return answer
     }
 
-    mutating func planCeph(_ members: inout [MemberPlan], services: [ServiceKind], subnet: CIDR) -> CephPlan? {
+    mutating func planCeph(_ members: inout [MemberPlan]) -> PlanAnswers.Ceph? {
         guard preseed.wantsCephDisks else { return nil }
-        guard services.contains(.microceph) else {
-            issues.append(.warning("ceph", "MicroCeph is not installed on every server, so distributed storage is "
-                + "skipped (systems[].storage.ceph, storage.ceph and ceph keys are ignored)."))
-            return nil
-        }
+        let c = preseed.ceph
+        var answer = PlanAnswers.Ceph(cephfs: c?.cephfs ?? false, internalNetwork: c?.internalNetwork ?? "",
+                                      publicNetwork: c?.publicNetwork ?? "")
+        // Without MicroCeph everywhere the builder drops distributed storage (and says so): no filter is run.
+        if ServiceRules.missing(.microceph, present) != nil { return answer }
         let hasExplicit = Set(systems.filter { !($0.storage?.ceph ?? []).isEmpty }.map(\.name))
         for (i, s) in systems.enumerated() {
             members[i].cephDisks = (s.storage?.ceph ?? []).map {
@@ -238,38 +196,26 @@ private struct Resolver {
         }
         let all = members.flatMap(\.cephDisks)
         guard !all.isEmpty else { return nil }
-        let c = preseed.ceph
-        func network(_ text: String?) -> String {
-            guard let text, !text.isEmpty else { return subnet.description }
-            return CIDR(text)?.description ?? text
-        }
-        return CephPlan(encrypt: all.allSatisfy(\.encrypt), cephfs: c?.cephfs ?? false,
-                        internalNetwork: network(c?.internalNetwork), publicNetwork: network(c?.publicNetwork))
+        answer.encrypt = all.allSatisfy(\.encrypt)
+        return answer
     }
 
-    mutating func planOVN(_ members: inout [MemberPlan], services: [ServiceKind]) -> OVNPlan? {
+    mutating func planOVN(_ members: inout [MemberPlan]) -> UplinkAnswers? {
         let o = preseed.ovn
         let gateway = !(o?.ipv4Gateway ?? "").isEmpty || !(o?.ipv6Gateway ?? "").isEmpty
         let uplinks = systems.contains { !($0.ovnUplinkInterface ?? "").isEmpty }
         guard gateway || uplinks else { return nil }
-        guard services.contains(.microovn) else {
-            issues.append(.warning("ovn", "MicroOVN is not installed on every server, so distributed networking is "
-                + "skipped (ovn keys and ovn_uplink_interface are ignored); the fallback bridge is used instead."))
-            return nil
-        }
+        // Without MicroOVN everywhere the builder drops distributed networking (and says so).
+        if ServiceRules.missing(.microovn, present) != nil { return preseed.uplinkAnswers }
         for (i, s) in systems.enumerated() {
             if let name = s.ovnUplinkInterface, !name.isEmpty {
                 members[i].uplinkInterface = name
             } else if let first = inventories[s.name]?.uplinkCandidates.first {
                 members[i].uplinkInterface = first.name
-            } else {
-                issues.append(.error(memberField(s.name, "ovn_uplink_interface"), member: s.name,
-                                     "System \"\(s.name)\" is ineligible for distributed networking. At least one "
-                                     + "interface in state UP with no IPs assigned or a bridge is required."))
+            } else if let why = inventories[s.name]?.ovnIneligibility {
+                issues.append(.error(memberField(s.name, "ovn_uplink_interface"), member: s.name, why + "."))
             }
         }
-        func nonEmpty(_ s: String?) -> String? { (s ?? "").isEmpty ? nil : s }
-        return OVNPlan(ipv4Gateway: nonEmpty(o?.ipv4Gateway), ipv4Range: nonEmpty(o?.ipv4Range),
-                       ipv6Gateway: nonEmpty(o?.ipv6Gateway), dnsServers: o?.dnsServerList ?? [])
+        return preseed.uplinkAnswers
     }
 }

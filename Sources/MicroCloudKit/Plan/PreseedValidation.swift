@@ -112,18 +112,19 @@ extension Preseed {
                                      "Missing address for \(label). With initiator_address every system needs "
                                      + "its address."))
             }
-            if let ip = s.ovnUnderlayIP, IPAddress(ip) == nil {
-                issues.append(.error(systemField(i, "ovn_underlay_ip"), member: s.name,
-                                     "Invalid underlay IP \"\(ip)\" for \(label). Give a plain IP address of one of "
-                                     + "its interfaces."))
+            if let ip = s.ovnUnderlayIP, !ip.isEmpty,
+               let problem = UnderlayRules.problem(ip, member: s.name, inventory: nil) {
+                issues.append(.error(systemField(i, "ovn_underlay_ip"), member: s.name, problem))
             }
             issues += validateExplicitDisks(i, label: label)
         }
         issues += partialKeyIssues(key: "ovn_uplink_interface", what: "an uplink interface") {
             !($0.ovnUplinkInterface ?? "").isEmpty
         }
-        issues += partialKeyIssues(key: "ovn_underlay_ip", what: "an underlay interface") {
-            !($0.ovnUnderlayIP ?? "").isEmpty
+        if systems.contains(where: { !($0.ovnUnderlayIP ?? "").isEmpty }) {
+            for (i, s) in systems.enumerated() where (s.ovnUnderlayIP ?? "").isEmpty {
+                issues.append(.error(systemField(i, "ovn_underlay_ip"), member: s.name, UnderlayRules.missing(s.name)))
+            }
         }
         if (storage?.local ?? []).isEmpty {
             issues += partialKeyIssues(key: "storage.local", what: "local storage disks",
@@ -159,64 +160,23 @@ extension Preseed {
             }
         }
         if let local = st.local { check(local.path, systemField(i, "storage.local.path")) }
-        var seen = Set<String>()
-        for (j, d) in st.ceph.enumerated() {
-            let field = systemField(i, "storage.ceph[\(j)].path")
-            check(d.path, field)
-            if !d.path.isEmpty && !seen.insert(d.path).inserted {
-                issues.append(.error(field, member: name, "Disk \(d.path) is listed twice for Ceph on \(label). "
-                    + "List each disk once."))
-            }
-            if let local = st.local, local.path == d.path, !d.path.isEmpty {
-                issues.append(.error(field, member: name, "Disk \(d.path) on \(label) is given for both local "
-                    + "storage and Ceph. A disk can serve only one of them."))
-            }
-        }
+        // A disk listed twice, or for both local storage and Ceph, is the plan's rule (checked once resolved).
+        for (j, d) in st.ceph.enumerated() { check(d.path, systemField(i, "storage.ceph[\(j)].path")) }
         return issues
     }
 
+    /// The `ovn` keys, by the uplink rules every path uses (members' addresses where the file gives them).
     private func validateOVNKeys() -> [PlanIssue] {
-        var issues: [PlanIssue] = []
-        let ovn = self.ovn ?? OVN()
         let uplinksNamed = systems.contains { !($0.ovnUplinkInterface ?? "").isEmpty }
-        let v4 = ovn.ipv4Gateway.flatMap { $0.isEmpty ? nil : $0 }
-        let v6 = ovn.ipv6Gateway.flatMap { $0.isEmpty ? nil : $0 }
-        if uplinksNamed && isBootstrap && v4 == nil && v6 == nil {
-            issues.append(.error("ovn", "Either the IPv4 or IPv6 gateway has to be set on the uplink network. "
-                + "Give ovn.ipv4_gateway (with ovn.ipv4_range) or ovn.ipv6_gateway."))
-        }
-        var gateway: CIDR?
-        if let v4 {
-            if let message = uplinkGatewayProblem(v4, ipv4: true) {
-                issues.append(.error("ovn.ipv4_gateway", message))
-            } else {
-                gateway = CIDR(v4)
-            }
-        }
-        if let v6, let message = uplinkGatewayProblem(v6, ipv4: false) {
-            issues.append(.error("ovn.ipv6_gateway", message))
-        }
-        if let text = ovn.ipv4Range, !text.isEmpty {
-            if v4 == nil {
-                issues.append(.error("ovn.ipv4_range", "Cannot specify IPv4 range without IPv4 gateway. Add "
-                    + "ovn.ipv4_gateway or remove the range."))
-            }
-            if let range = IPRange(text) {
-                let known = systems.compactMap { s in s.address.map { (name: s.name, address: $0) } }
-                issues += uplinkRangeProblems(range, text: text, gateway: gateway, members: known)
-            } else {
-                issues.append(.error("ovn.ipv4_range", "Invalid IPv4 range \"\(text)\" (must be of the form "
-                    + "<ip>-<ip>)."))
-            }
-        } else if v4 != nil {
-            issues.append(.error("ovn.ipv4_range", "Cannot specify IPv4 gateway without IPv4 range. Give "
-                + "ovn.ipv4_range as <first>-<last> inside the gateway's subnet."))
-        }
-        for server in ovn.dnsServerList where IPAddress(server) == nil {
-            issues.append(.error("ovn.dns_servers", "DNS server \"\(server)\" is not an IP address. List plain "
-                + "addresses, comma-separated, without prefixes."))
-        }
-        return issues
+        guard ovn != nil || (uplinksNamed && isBootstrap) else { return [] }
+        let known = systems.compactMap { s in s.address.map { (name: s.name, address: $0) } }
+        return UplinkRules.problems(uplinkAnswers, members: known, complete: true).map(\.issue)
+    }
+
+    /// The `ovn` keys as the uplink answers they are.
+    var uplinkAnswers: UplinkAnswers {
+        UplinkAnswers(ipv4Gateway: ovn?.ipv4Gateway, ipv4Range: ovn?.ipv4Range, ipv6Gateway: ovn?.ipv6Gateway,
+                      dnsServers: ovn?.dnsServers)
     }
 
     /// Any Ceph disk asked for, explicitly or by filter.
@@ -227,25 +187,14 @@ extension Preseed {
     private func validateCephKeys() -> [PlanIssue] {
         guard let ceph else { return [] }
         var issues: [PlanIssue] = []
-        for (key, name, value) in [("ceph.internal_network", "internal", ceph.internalNetwork),
-                                   ("ceph.public_network", "public", ceph.publicNetwork)] {
+        for (role, value) in [(CephNetworkRules.Role.internal, ceph.internalNetwork), (.public, ceph.publicNetwork)] {
             guard let value, !value.isEmpty else { continue }
+            let key = role.key, name = role.rawValue
             if !wantsCephDisks {
                 issues.append(.error(key, "A Ceph \(name) network needs Ceph disks, and none are given. Add "
                     + "systems[].storage.ceph or storage.ceph filters, or remove \(key)."))
             }
-            if let c = CIDR(value) {
-                if !c.isNetworkAddress {
-                    issues.append(.error(key, "Ceph \(name) network \(value) has host bits set. Use its network "
-                        + "address \(c.network)."))
-                } else if c.hostBits == 0 {
-                    issues.append(.error(key, "Ceph \(name) network \(value) holds a single address. Use a subnet "
-                        + "with room for every member."))
-                }
-            } else {
-                issues.append(.error(key, "Invalid Ceph \(name) network \"\(value)\". Give a subnet such as "
-                    + "10.0.1.0/24."))
-            }
+            issues += CephNetworkRules.problems(value, role: role, lookupSubnet: nil, inventories: [])
         }
         if ceph.cephfs == true && !wantsCephDisks {
             issues.append(.warning("ceph.cephfs", "CephFS needs Ceph disks and none are given, so remote-fs will not "
@@ -303,22 +252,14 @@ extension Preseed {
                 + LocalPoolPlanner.drivers.joined(separator: ", ") + "."))
         }
         if let size = localPoolLoopSize {
-            if (parseByteSize(size) ?? 0) < 1 << 30 {
-                issues.append(.error("local_pool_loop_size", "Loop file size \"\(size)\" is not a size of at least "
-                    + "1GiB. Give one such as 5GiB."))
-            }
-            if localPoolDriver == "dir" {
-                issues.append(.error("local_pool_loop_size", "The dir driver uses no loop file. Remove the loop size, "
-                    + "or use Btrfs or ZFS."))
-            }
+            issues += LocalPoolPlan.loopSizeProblems(size, driver: localPoolDriver).map { .error("local_pool_loop_size", $0) }
             if !(storage?.local ?? []).isEmpty || systems.contains(where: { $0.storage?.local != nil }) {
                 issues.append(.error("local_pool_loop_size", "A local pool in a loop file uses no disk. Remove "
                     + "local_pool_loop_size, or the local disks and storage.local filters."))
             }
         }
         if let b = fallbackBridge, !b.disabled, b.ipv4Address == "auto" {
-            issues.append(.error("fallback_bridge.ipv4_address", "The bridge's IPv4 address must be explicit, not "
-                + "\"auto\" (LXD would probe the network for a free subnet). Give one such as 10.79.0.1/24."))
+            issues.append(.error("fallback_bridge.ipv4_address", BridgePlan.autoAddressProblem))
         }
         return issues
     }

@@ -49,8 +49,8 @@ extension ClusterPlan {
         if let ceph, usesCeph {
             out.append("ceph:")
             out.append("  cephfs: \(ceph.cephfs)")
-            out.append("  internal_network: \(yamlScalar(ceph.internalNetwork ?? lookupSubnet))")
-            out.append("  public_network: \(yamlScalar(ceph.publicNetwork ?? lookupSubnet))")
+            out.append("  internal_network: \(yamlScalar(ceph.internalNetwork))")
+            out.append("  public_network: \(yamlScalar(ceph.publicNetwork))")
         }
         out.append("# Extensions of this implementation (upstream MicroCloud ignores these keys):")
         if let pool = localPool {

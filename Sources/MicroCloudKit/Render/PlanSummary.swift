@@ -13,8 +13,8 @@ extension ClusterPlan {
                 lines.append("Using \(m.cephDisks.count) disk(s) on \(m.name) for remote storage pool")
             }
             if ceph.cephfs { lines.append("Using CephFS for the remote-fs pool") }
-            if let net = ceph.internalNetwork { lines.append("Using \(net) for Ceph internal traffic") }
-            if let net = ceph.publicNetwork { lines.append("Using \(net) for Ceph public traffic") }
+            lines.append("Using \(ceph.internalNetwork) for Ceph internal traffic")
+            lines.append("Using \(ceph.publicNetwork) for Ceph public traffic")
         }
         if usesOVN {
             for m in members { if let u = m.uplinkInterface { lines.append("Using \(u) on \(m.name) for OVN uplink") } }
@@ -23,5 +23,13 @@ extension ClusterPlan {
             lines.append("Using a \(b.name) bridge (\(b.ipv4)) on every member for instance networking")
         }
         return lines
+    }
+}
+
+extension ClusterPlan {
+    /// The plan as `--dry-run` prints it: the members, then the "Using …" lines.
+    public var summaryText: String {
+        let members = members.map { "  \($0.name) at \($0.address)" + ($0.name == initiator ? " (initiator)" : "") }
+        return (["Plan:"] + members + summaryLines.map { "  " + $0 }).joined(separator: "\n")
     }
 }

@@ -1,66 +1,102 @@
 import Foundation
 import MicroCloudKit
 
-// Steps 5 and 7: the Ceph network and OVN uplink forms. Fields are edited in place; checks run while typing.
+// Steps 5 and 7: the Ceph network and OVN uplink forms. Fields are edited in place; each is checked while typing by
+// the same MicroCloudKit rule a preseed file and the finished plan are checked by, so the line under a field is
+// that rule's message.
 
 extension WizardState {
     /// Builds the answer tables and forms once the inventories are in.
     mutating func prepareAnswers() {
         let lookup = address?.subnet?.description ?? ""
-        answers.cephNetworks = WizardForm(
-            labels: ["Internal subnet", "Public subnet"],
-            fields: [TextField(prompt: "What subnet (IPv4/IPv6 CIDR) would you like your Ceph internal traffic on?",
-                               defaultValue: lookup),
-                     TextField(prompt: "What subnet (either IPv4 or IPv6 CIDR notation) would you like your Ceph public "
-                               + "traffic on?", defaultValue: lookup)])
-        answers.ovnForm = WizardForm(
-            labels: ["IPv4 gateway", "First IPv4", "Last IPv4", "IPv6 gateway", "DNS servers"],
-            fields: [TextField(prompt: "Specify the IPv4 gateway (CIDR) on the uplink network",
-                               placeholder: "e.g. 192.0.2.1/24, empty for none"),
-                     TextField(prompt: "Specify the first IPv4 address in the range to use on the uplink network",
-                               placeholder: "e.g. 192.0.2.100"),
-                     TextField(prompt: "Specify the last IPv4 address in the range to use on the uplink network",
-                               placeholder: "e.g. 192.0.2.254"),
-                     TextField(prompt: "Specify the IPv6 gateway (CIDR) on the uplink network",
-                               placeholder: "e.g. 2001:db8::1/64, empty for none"),
-                     TextField(prompt: "Specify the DNS addresses (comma-separated IPv4 / IPv6 addresses) for the "
-                               + "distributed network", placeholder: "none")])
+        answers.cephNetworks = WizardForm([
+            .init(field: .internal, label: "Internal subnet",
+                  input: TextField(prompt: "What subnet (IPv4/IPv6 CIDR) would you like your Ceph internal traffic on?",
+                                   defaultValue: lookup)),
+            .init(field: .public, label: "Public subnet",
+                  input: TextField(prompt: "What subnet (either IPv4 or IPv6 CIDR notation) would you like your Ceph "
+                                   + "public traffic on?", defaultValue: lookup)),
+        ])
+        answers.ovnForm = WizardForm([
+            .init(field: .ipv4Gateway, label: "IPv4 gateway",
+                  input: TextField(prompt: "Specify the IPv4 gateway (CIDR) on the uplink network",
+                                   placeholder: "e.g. 192.0.2.1/24, empty for none")),
+            .init(field: .ipv4First, label: "First IPv4",
+                  input: TextField(prompt: "Specify the first IPv4 address in the range to use on the uplink network",
+                                   placeholder: "e.g. 192.0.2.100")),
+            .init(field: .ipv4Last, label: "Last IPv4",
+                  input: TextField(prompt: "Specify the last IPv4 address in the range to use on the uplink network",
+                                   placeholder: "e.g. 192.0.2.254")),
+            .init(field: .ipv6Gateway, label: "IPv6 gateway",
+                  input: TextField(prompt: "Specify the IPv6 gateway (CIDR) on the uplink network",
+                                   placeholder: "e.g. 2001:db8::1/64, empty for none")),
+            .init(field: .dnsServers, label: "DNS servers",
+                  input: TextField(prompt: "Specify the DNS addresses (comma-separated IPv4 / IPv6 addresses) for the "
+                                   + "distributed network", placeholder: "none")),
+        ])
         reconcile()
         fitViewports()
     }
 
+    /// The uplink form's answers, as the plan builder and the rules take them.
+    var uplinkAnswers: UplinkAnswers {
+        var a = UplinkAnswers()
+        for entry in answers.ovnForm.entries { a[entry.field] = answers.ovnForm.value(entry.field) }
+        return a
+    }
+
     /// Defaults that follow other answers: the public subnet follows the internal one, DNS the gateways.
     mutating func refreshFormDefaults() {
-        if answers.cephNetworks.fields.count == 2 {
-            answers.cephNetworks.fields[1].defaultValue = answers.cephNetworks.fields[0].value
+        if !answers.cephNetworks.isEmpty {
+            answers.cephNetworks[.public].defaultValue = answers.cephNetworks.value(.internal)
         }
-        if answers.ovnForm.fields.count == 5 {
-            let t = answers.ovnForm.texts
-            answers.ovnForm.fields[4].defaultValue = WizardRules.defaultDNS(ipv4Gateway: t[0], ipv6Gateway: t[3])
+        if !answers.ovnForm.isEmpty {
+            answers.ovnForm[.dnsServers].defaultValue = uplinkAnswers.defaultDNS
         }
     }
 
-    func formProblems(_ step: WizardStep) -> FormProblems {
-        switch step {
-        case .cephNetworks:
-            let lookup = address?.subnet
-            let problems = answers.cephNetworks.values.map {
-                WizardRules.cephSubnetProblem($0, lookup: lookup, inventories: inventories)
-            }
-            return FormProblems(fields: problems, form: nil)
-        case .ovnForms:
-            let members = inventories.map { (name: $0.name, address: $0.address) }
-            return WizardRules.ovnProblems(answers.ovnForm.texts, members: members, attempted: answers.ovnForm.attempted)
-        default:
-            return FormProblems(fields: [], form: nil)
+    func cephNetworkProblems() -> FormProblems<CephNetworkRules.Role> {
+        var out = FormProblems<CephNetworkRules.Role>()
+        for entry in answers.cephNetworks.entries {
+            out.fields[entry.field] = CephNetworkRules.problems(
+                answers.cephNetworks.value(entry.field), role: entry.field, lookupSubnet: address?.subnet,
+                inventories: inventories).first?.message
         }
+        return out
+    }
+
+    func uplinkProblems() -> FormProblems<UplinkAnswers.Field> {
+        var out = FormProblems<UplinkAnswers.Field>()
+        let members = inventories.map { (name: $0.name, address: $0.address) }
+        for p in UplinkRules.problems(uplinkAnswers, members: members, complete: answers.ovnForm.attempted) {
+            if let field = p.field {
+                if out.fields[field] == nil { out.fields[field] = p.message }
+            } else if out.form == nil {
+                out.form = p.message
+            }
+        }
+        return out
+    }
+
+    /// Whether the form of a form step holds a valid answer.
+    func formIsValid(_ step: WizardStep) -> Bool {
+        step == .cephNetworks ? cephNetworkProblems().isValid : uplinkProblems().isValid
     }
 
     mutating func formKey(_ key: Key) -> [WizardEffect] {
+        if step == .cephNetworks {
+            return formKey(key, \.cephNetworks) { $0.cephNetworkProblems() }
+        }
+        if let phase = answers.underlayPhase { return underlayKey(key, phase) }
+        return formKey(key, \.ovnForm) { $0.uplinkProblems() }
+    }
+
+    private mutating func formKey<F>(_ key: Key, _ path: WritableKeyPath<WizardAnswers, WizardForm<F>>,
+                                     _ problems: (WizardState) -> FormProblems<F>) -> [WizardEffect] {
         notice = nil
-        var form = step == .cephNetworks ? answers.cephNetworks : answers.ovnForm
-        guard !form.fields.isEmpty else { return [] }
-        let last = form.fields.count - 1
+        var form = answers[keyPath: path]
+        guard !form.isEmpty else { return [] }
+        let last = form.entries.count - 1
         switch key {
         case .tab, .down: form.focus = min(last, form.focus + 1)
         case .backTab, .up: form.focus = max(0, form.focus - 1)
@@ -68,28 +104,23 @@ extension WizardState {
             goBack()
             return []
         case .enter:
-            let problems = formProblems(step)
-            if form.focus < last && problems.fields[form.focus] == nil {
+            if form.focus < last, let field = form.focusedField, problems(self).fields[field] == nil {
                 form.focus += 1
             } else {
                 form.attempted = true
-                store(form)
-                let all = formProblems(step)
+                answers[keyPath: path] = form
+                let all = problems(self)
                 if all.isValid {
-                    advance()
+                    if step == .ovnForms { uplinkFormAccepted() } else { advance() }
                     return []
                 }
-                form.focus = all.fields.firstIndex { $0 != nil } ?? form.focus
+                form.focus = form.entries.firstIndex { all.fields[$0.field] != nil } ?? form.focus
             }
         default:
-            _ = form.fields[form.focus].handle(key)
+            _ = form.entries[form.focus].input.handle(key)
         }
-        store(form)
+        answers[keyPath: path] = form
         refreshFormDefaults()
         return []
-    }
-
-    private mutating func store(_ form: WizardForm) {
-        if step == .cephNetworks { answers.cephNetworks = form } else { answers.ovnForm = form }
     }
 }

@@ -24,25 +24,42 @@ public struct SessionInfo: Sendable, Equatable {
     public var localFingerprint: String
 }
 
-/// A few one-line text fields with focus, as the Ceph network and OVN screens use them. Validation lives in
-/// pure rule functions (fields depend on each other), so the fields themselves carry none.
-public struct WizardForm: Sendable {
-    public var fields: [TextField]
-    /// Short labels shown in front of each input.
-    public var labels: [String]
+/// A few one-line text fields with focus, as the Ceph network and OVN screens use them, each named by a typed
+/// field (read by name, never by position). Validation lives in MicroCloudKit's rules, so the fields carry none.
+public struct WizardForm<Field: Hashable & Sendable>: Sendable {
+    public struct Entry: Sendable {
+        public var field: Field
+        /// Short label shown in front of the input.
+        public var label: String
+        public var input: TextField
+    }
+
+    /// In the order shown and moved through.
+    public var entries: [Entry]
     public var focus = 0
     /// Set by a failed Enter: empty required fields then count as errors too.
     public var attempted = false
-    /// A problem of the whole form (e.g. no gateway at all).
-    public var formError: String?
 
-    public init(labels: [String], fields: [TextField]) {
-        self.labels = labels
-        self.fields = fields
+    public init(_ entries: [Entry] = []) {
+        self.entries = entries
     }
 
-    public var values: [String] { fields.map(\.value) }
-    public var texts: [String] { fields.map(\.text) }
+    public subscript(field: Field) -> TextField {
+        get { entries.first { $0.field == field }!.input }
+        set { if let i = entries.firstIndex(where: { $0.field == field }) { entries[i].input = newValue } }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    /// What the field means: its text, or its default when empty.
+    public func value(_ field: Field) -> String { entries.first { $0.field == field }?.input.value ?? "" }
+    public var focusedField: Field? { entries.indices.contains(focus) ? entries[focus].field : nil }
+}
+
+/// Problems of a form while it is filled in: one message per field (the Kit rule's words) and one for the whole.
+public struct FormProblems<Field: Hashable & Sendable>: Sendable, Equatable {
+    public var fields: [Field: String] = [:]
+    public var form: String?
+    public var isValid: Bool { form == nil && fields.isEmpty }
 }
 
 /// The answers of the question steps: what the summary can jump back to and the plan is built from.
@@ -60,15 +77,25 @@ public struct WizardAnswers: Sendable {
     /// The yes/no asked after the Ceph disk table (encrypt, then CephFS), if any.
     public var cephQuestion: CephQuestion?
 
-    public var cephNetworks = WizardForm(labels: [], fields: [])
+    public var cephNetworks = WizardForm<CephNetworkRules.Role>()
 
     public var uplinkTable = SelectTable<MemberItem>(title: "", columns: [])
     public var uplinksDeclined = false
 
-    public var ovnForm = WizardForm(labels: [], fields: [])
+    public var ovnForm = WizardForm<UplinkAnswers.Field>()
+    /// After the uplink addresses (§2.14): the yes/no, then the table of addressed interfaces.
+    public var underlayPhase: UnderlayPhase?
+    public var underlayTable = SelectTable<MemberItem>(title: "", columns: [])
+    /// The operator chose a dedicated underlay (the table's selection is the answer).
+    public var underlayWanted = false
 
     /// Steps the operator has answered (Enter accepted) at least once.
     public var answered: Set<WizardStep> = []
+
+    public enum UnderlayPhase: Sendable, Equatable {
+        case question(YesNo)
+        case table
+    }
 
     public enum CephQuestion: Sendable, Equatable {
         case encrypt(YesNo)

@@ -17,11 +17,7 @@ extension WizardState {
         case .cephDisks: return cephSkipReason
         case .cephNetworks:
             if cephSkipReason != nil || answers.cephDeclined { return "No distributed storage, so no Ceph networks to set." }
-            if let bare = inventories.first(where: { $0.dedicatedInterfaces.isEmpty }) {
-                return "No network interfaces found with IPs on \"\(bare.name)\" to set up a dedicated Ceph network. "
-                    + "Skipping Ceph network setup"
-            }
-            return nil
+            return CephNetworkRules.unavailable(inventories)
         case .ovnUplinks: return ovnSkipReason
         case .ovnForms:
             if ovnSkipReason != nil || answers.uplinksDeclined {
@@ -41,17 +37,13 @@ extension WizardState {
         }
         let without = inventories.filter { $0.availableDisks.isEmpty }.map(\.name)
         if !without.isEmpty {
-            return "No disks available for local storage on \(quotedList(without)). Skipping configuration"
+            return "No disks available for local storage on \(sentenceList(without)). Skipping configuration"
         }
         return nil
     }
 
     var cephSkipReason: String? {
-        let missing = inventories.filter { $0.services[.microceph] == nil }.map(\.name)
-        if !missing.isEmpty {
-            let whereText = missing.count == inventories.count ? "" : " on \(quotedList(missing))"
-            return "MicroCeph is not installed\(whereText), so distributed storage is skipped."
-        }
+        if let why = ServiceRules.missing(.microceph, inventories) { return why }
         if let inv = inventories.first(where: { $0.lxd.storagePools.contains("remote") }) {
             return "Storage pool remote already exists on \"\(inv.name)\": distributed storage is skipped."
         }
@@ -62,20 +54,9 @@ extension WizardState {
     var ovnSkipReason: String? {
         let bridge = BridgePlan.standard
         let fallback = "instances use the bridge \(bridge.name) (\(bridge.ipv4))"
-        let missing = inventories.filter { $0.services[.microovn] == nil }.map(\.name)
-        if !missing.isEmpty {
-            let whereText = missing.count == inventories.count ? "" : " on \(quotedList(missing))"
-            return "MicroOVN is not installed\(whereText), so distributed networking is skipped; \(fallback)."
-        }
-        for inv in inventories where inv.lxd.networks.contains("UPLINK") || inv.lxd.networks.contains("default") {
-            return "System \"\(inv.name)\" is ineligible for distributed networking. Make sure there aren't any "
-                + "conflicting networks from previous installations; \(fallback)."
-        }
-        for inv in inventories where inv.uplinkCandidates.isEmpty {
-            return "System \"\(inv.name)\" is ineligible for distributed networking. At least one interface in state "
-                + "UP with no IPs assigned or a bridge is required; \(fallback)."
-        }
-        return nil
+        if let why = ServiceRules.missing(.microovn, inventories) { return "\(why.dropLast()); \(fallback)." }
+        let conflicting = inventories.first { $0.lxd.networks.contains("UPLINK") || $0.lxd.networks.contains("default") }
+        return (conflicting ?? inventories.first { $0.ovnIneligibility != nil })?.ovnIneligibility.map { "\($0); \(fallback)." }
     }
 
     /// "ZFS is not available on micro02": why the chosen driver is not a preferred one.
@@ -104,7 +85,7 @@ extension WizardState {
         case .cephDisks:
             return answers.cephDeclined || !answers.cephTable.selected.isEmpty
         case .cephNetworks, .ovnForms:
-            return answers.answered.contains(step) && formProblems(step).isValid
+            return answers.answered.contains(step) && formIsValid(step)
         case .ovnUplinks:
             return answers.uplinksDeclined || missingMembers(in: answers.uplinkTable).isEmpty
         default:
@@ -151,6 +132,7 @@ extension WizardState {
         }
         step = target
         notice = nil
+        answers.underlayPhase = nil
         skipArmed = false
         reconcile()
         if target == .summary {
@@ -225,10 +207,4 @@ func driverName(_ driver: String) -> String {
     case "btrfs": "Btrfs"
     default: driver
     }
-}
-
-/// "micro01", "micro01 and micro02", "micro01, micro02 and micro03".
-func quotedList(_ names: [String]) -> String {
-    guard names.count > 1 else { return names.first ?? "" }
-    return names.dropLast().joined(separator: ", ") + " and " + names.last!
 }

@@ -21,7 +21,7 @@ extension WizardState {
     static let defaultPreseedPath = "./microcloud-preseed.yaml"
 
     func summaryItems() -> [SummaryItem] {
-        let plan = WizardPlanner.plan(from: self)
+        let (plan, issues) = WizardPlanner.build(from: self)
         var items: [SummaryItem] = []
         func section(_ step: WizardStep?, _ title: String, _ body: [LogView.Line]) {
             let editable = step.map { skipReason($0) == nil } ?? false
@@ -75,7 +75,7 @@ extension WizardState {
         section(.cephDisks, "Distributed storage", ceph)
         if let c = plan.ceph, skipReason(.cephNetworks) == nil {
             section(.cephNetworks, "Ceph networks",
-                    [LogView.Line("  internal \(c.internalNetwork ?? plan.lookupSubnet) · public \(c.publicNetwork ?? plan.lookupSubnet)")])
+                    [LogView.Line("  internal \(c.internalNetwork) · public \(c.publicNetwork)")])
         }
 
         // Networking
@@ -95,11 +95,12 @@ extension WizardState {
             section(.ovnForms, "Uplink network", [
                 LogView.Line("  IPv4 gateway \(o.ipv4Gateway ?? "none")\(range)"),
                 LogView.Line("  IPv6 gateway \(o.ipv6Gateway ?? "none") · DNS \(o.dnsServers.isEmpty ? "none" : o.dnsServers.joined(separator: ", "))"),
-            ])
+            ] + plan.members.compactMap { m in
+                m.underlayIP.map { LogView.Line("  \(pad(m.name, toWidth: nameWidth))  underlay \($0)") }
+            })
         }
 
         // Checks
-        let issues = WizardPlanner.issues(of: plan, in: self)
         var checks: [LogView.Line] = []
         for i in issues.errors { checks.append(LogView.Line("  ⨯ " + i.message, style: .error)) }
         for i in issues.warnings { checks.append(LogView.Line("  ! " + i.message, style: .warn)) }
@@ -215,8 +216,7 @@ extension WizardState {
     }
 
     private mutating func confirmPlan() -> [WizardEffect] {
-        let plan = WizardPlanner.plan(from: self)
-        let issues = WizardPlanner.issues(of: plan, in: self)
+        let (plan, issues) = WizardPlanner.build(from: self)
         guard !issues.hasErrors else {
             summary.message = LogView.Line("The plan has problems (marked ⨯ above). Edit the steps they name, then "
                                            + "confirm again.", style: .error)

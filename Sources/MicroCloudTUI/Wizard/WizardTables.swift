@@ -47,6 +47,8 @@ extension WizardState {
         }
         a.uplinkTable = Self.rebuilt(a.uplinkTable, title: Self.uplinkTitle, columns: ["LOCATION", "IFACE", "TYPE"],
                                      rows: uplinkRows)
+        a.underlayTable = Self.rebuilt(a.underlayTable, title: Self.underlayTitle,
+                                       columns: ["LOCATION", "IFACE", "TYPE", "IP ADDRESS (CIDR)"], rows: underlayRows())
         answers = a
     }
 
@@ -86,7 +88,7 @@ extension WizardState {
             let missing = missingMembers(in: table)
             guard missing.isEmpty else {
                 notice = LogView.Line("Select exactly one disk from each cluster member: none chosen on "
-                                      + "\(quotedList(missing)).", style: .error)
+                                      + "\(sentenceList(missing)).", style: .error)
                 return []
             }
             answers.localDeclined = false
@@ -186,7 +188,7 @@ extension WizardState {
             let missing = missingMembers(in: table)
             guard missing.isEmpty else {
                 notice = LogView.Line("Failed to add OVN uplink network: Some peers don't have a selected interface "
-                                      + "(\(quotedList(missing))).", style: .error)
+                                      + "(\(sentenceList(missing))).", style: .error)
                 return []
             }
             answers.uplinksDeclined = false

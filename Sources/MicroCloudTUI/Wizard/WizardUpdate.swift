@@ -91,7 +91,9 @@ extension WizardState {
         case .cephNetworks:
             pasteIntoForm(&answers.cephNetworks, line)
             refreshFormDefaults()
-        case .ovnForms:
+        case .ovnForms where answers.underlayPhase == .table:
+            answers.underlayTable.setFilter(answers.underlayTable.filter + line)
+        case .ovnForms where answers.underlayPhase == nil:
             pasteIntoForm(&answers.ovnForm, line)
             refreshFormDefaults()
         case .summary:
@@ -103,9 +105,9 @@ extension WizardState {
         }
     }
 
-    private func pasteIntoForm(_ form: inout WizardForm, _ text: String) {
-        guard form.fields.indices.contains(form.focus) else { return }
-        _ = form.fields[form.focus].paste(text)
+    private func pasteIntoForm<F>(_ form: inout WizardForm<F>, _ text: String) {
+        guard form.entries.indices.contains(form.focus) else { return }
+        _ = form.entries[form.focus].input.paste(text)
     }
 
     /// Ctrl-C (or SIGTERM): tell the joiners the setup is off and end. After success there is nothing to abort.
@@ -130,5 +132,6 @@ extension WizardState {
         answers.localTable.setViewportHeight(room)
         answers.cephTable.setViewportHeight(room)
         answers.uplinkTable.setViewportHeight(room)
+        answers.underlayTable.setViewportHeight(room)
     }
 }

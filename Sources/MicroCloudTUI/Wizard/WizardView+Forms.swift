@@ -5,23 +5,23 @@ import MicroCloudKit
 
 extension WizardState {
     /// The focused field's question on top (upstream's words, with its default), then one line per field:
-    /// label, input, and the field's problem under it while it has one.
-    func drawForm(_ form: WizardForm, _ formStep: WizardStep, on s: inout Screen, in r: Rect) {
+    /// label, input, and the field's problem (the Kit rule's message) under it while it has one.
+    func drawForm<F>(_ form: WizardForm<F>, _ problems: FormProblems<F>, note: Bool = false,
+                     on s: inout Screen, in r: Rect) {
         var rest = drawSkipNotes(on: &s, in: r)
-        guard form.fields.indices.contains(form.focus) else { return }
-        let problems = formProblems(formStep)
-        let used = drawLines([LogView.Line(form.fields[form.focus].promptLine, style: .bold)], on: &s, in: rest) + 1
+        guard form.entries.indices.contains(form.focus) else { return }
+        let used = drawLines([LogView.Line(form.entries[form.focus].input.promptLine, style: .bold)], on: &s, in: rest) + 1
         rest = Rect(x: rest.x, y: rest.y + used, width: rest.width, height: rest.height - used)
-        let labelWidth = (form.labels.map(displayWidth).max() ?? 0) + 2
+        let labelWidth = (form.entries.map { displayWidth($0.label) }.max() ?? 0) + 2
         var y = rest.y
-        for (i, field) in form.fields.enumerated() where y < rest.maxY {
+        for (i, entry) in form.entries.enumerated() where y < rest.maxY {
             let focused = i == form.focus
             s.put((focused ? s.glyphs.pointer : " ") + " ", at: Point(x: rest.x, y: y), style: Style.warn.bold)
-            s.put(pad(form.labels[i], toWidth: labelWidth), at: Point(x: rest.x + 2, y: y), style: focused ? .bold : .normal)
+            s.put(pad(entry.label, toWidth: labelWidth), at: Point(x: rest.x + 2, y: y), style: focused ? .bold : .normal)
             let x = rest.x + 2 + labelWidth
-            drawInput(field, focused: focused, on: &s, at: Point(x: x, y: y), width: rest.maxX - x)
+            drawInput(entry.input, focused: focused, on: &s, at: Point(x: x, y: y), width: rest.maxX - x)
             y += 1
-            if let problem = problems.fields.indices.contains(i) ? problems.fields[i] : nil {
+            if let problem = problems.fields[entry.field] {
                 let text = "\(s.glyphs.disabled) \(problem)"
                 y += drawLines([LogView.Line(text, style: .error)], on: &s,
                                in: Rect(x: x, y: y, width: rest.maxX - x, height: rest.maxY - y))
@@ -31,7 +31,7 @@ extension WizardState {
         var tail: [LogView.Line] = []
         if let f = problems.form { tail.append(LogView.Line("\(s.glyphs.disabled) \(f)", style: .error)) }
         if let notice { tail.append(notice) }
-        if formStep == .ovnForms && problems.form == nil {
+        if note && problems.form == nil {
             tail.append(LogView.Line("Leave a gateway empty to go without it; at least one is needed.", style: .dim))
         }
         drawLines(tail, on: &s, in: Rect(x: rest.x, y: y, width: rest.width, height: rest.maxY - y))

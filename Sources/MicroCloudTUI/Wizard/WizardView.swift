@@ -27,9 +27,14 @@ extension WizardState {
         case .servers: drawServers(on: &s, in: r)
         case .localDisks: drawLocal(on: &s, in: r)
         case .cephDisks: drawCeph(on: &s, in: r)
-        case .cephNetworks: drawForm(answers.cephNetworks, .cephNetworks, on: &s, in: r)
+        case .cephNetworks: drawForm(answers.cephNetworks, cephNetworkProblems(), on: &s, in: r)
         case .ovnUplinks: drawUplinks(on: &s, in: r)
-        case .ovnForms: drawForm(answers.ovnForm, .ovnForms, on: &s, in: r)
+        case .ovnForms:
+            if let phase = answers.underlayPhase {
+                drawUnderlay(phase, on: &s, in: r)
+            } else {
+                drawForm(answers.ovnForm, uplinkProblems(), note: true, on: &s, in: r)
+            }
         case .summary: drawSummary(on: &s, in: r)
         case .progress: drawProgress(on: &s, in: r)
         case .results: drawResults(on: &s, in: r)
@@ -64,6 +69,10 @@ extension WizardState {
                     KeyHint("enter", "ok"), back, quit]
         case .ovnUplinks:
             return table + [KeyHint("enter", "ok"), back, quit]
+        case .ovnForms where answers.underlayPhase == .table:
+            return table + [KeyHint("enter", "ok"), back, quit]
+        case .ovnForms where answers.underlayPhase != nil:
+            return yesNo
         case .cephNetworks, .ovnForms:
             return [KeyHint("tab/↓", "next field"), KeyHint("↑", "previous"), KeyHint("enter", "ok"), back, quit]
         case .summary:
@@ -116,7 +125,7 @@ extension WizardState {
             }
         }
         if let c = plan.ceph, shown(.cephNetworks) {
-            out.append(LogView.Line("Ceph net \(c.internalNetwork ?? plan.lookupSubnet)"))
+            out.append(LogView.Line("Ceph net \(c.internalNetwork)"))
         }
         if shown(.ovnUplinks) || skipReason(.ovnUplinks) != nil {
             if plan.ovn != nil {
