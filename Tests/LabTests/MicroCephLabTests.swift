@@ -45,6 +45,7 @@ extension LabSuite {
                 try Self.diskErrors(m)
                 try Self.coreEndpoints(m)
                 try Self.cephFS(m)
+                try Self.removeMember(m)
             }
         }
 
@@ -214,6 +215,24 @@ extension LabSuite {
             #expect(values["public_network"] == m[0].subnet && values["cluster_network"] == m[0].subnet, "\(configs)")
             let remote = try query(1, m, "GET", "/1.0/disks?target=\(m[2].name)")
             #expect(remote.isSync && (remote.metadata as? [Any])?.count == 6, "?target= runs on that member: \(remote)")
+        }
+
+        /// DELETE /core/1.0/cluster/{name}: refused while the member holds OSDs, done with force=1
+        /// (`microcloud remove --force`): its daemons stop and its monitor leaves the monmap.
+        static func removeMember(_ m: [Member]) throws {
+            let refused = try query(1, m, "DELETE", "/core/1.0/cluster/\(m[2].name)")
+            #expect(refused.status == 500 && refused.error == "Node \(m[2].name) still has disks configured, remove before proceeding",
+                    "\(refused)")
+            let removed = try timed("forced removal of \(m[2].name)") {
+                try query(1, m, "DELETE", "/core/1.0/cluster/\(m[2].name)?force=1")
+            }
+            #expect(removed.isSync, "\(removed)")
+            let members = try query(2, m, "GET", "/core/1.0/cluster").metadata as? [[String: Any]] ?? []
+            #expect(members.compactMap { $0["name"] as? String } == [m[0].name, m[1].name], "\(members)")
+            let status = try CephCLI.waitStatus(1, seconds: 60) { ($0["quorum_names"] as? [String])?.count == 2 }
+            #expect(status["quorum_names"] as? [String] == [m[0].name, m[1].name], "2 monitors left: \(status["quorum_names"] ?? "")")
+            let left = try query(3, m, "GET", "/core/1.0/cluster")
+            #expect(left.status == 503, "the removed member forgot the cluster: \(left)")
         }
 
         /// CephFS as LXD's `remote-fs` asks for it: a volume served by one of MicroCeph's MDS daemons.

@@ -182,6 +182,8 @@ class Core:
             raise envelope.internal(f"No remote exists with the given name {name!r}")
         if len(members) == 1:
             raise envelope.internal("Cannot leave a cluster with 1 members")
+        if not force:
+            self.check_removable(name)
         if name == self.d.state.name:
             self.d.leave()
         else:
@@ -193,6 +195,18 @@ class Core:
                     raise
         self.d.forget_member(name)
         return sync(None)
+
+    def check_removable(self, name):
+        """MicroCeph's pre-remove checks: no OSDs left there, and enough mon/mgr/mds elsewhere."""
+        if any(r["location"] == name for r in self.d.mon.records("microceph/disks").values()):
+            raise envelope.internal(f"Node {name} still has disks configured, remove before proceeding")
+        elsewhere = {"mon": 0, "mgr": 0, "mds": 0}
+        for rec in self.d.mon.records("microceph/services").values():
+            if rec["location"] != name and rec["service"] in elsewhere:
+                elsewhere[rec["service"]] += 1
+        if elsewhere["mon"] < 3 or elsewhere["mgr"] < 1 or elsewhere["mds"] < 1:
+            raise envelope.internal("Insufficient non OSD services: need at least 3 mon, 1 mds, and 1 mgr services "
+                                    f"in the cluster besides those in node '{name}'")
 
     def member_reset(self, req):
         """The member being removed stops its daemons and forgets the cluster (microcluster's reset)."""

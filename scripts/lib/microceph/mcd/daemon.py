@@ -183,12 +183,8 @@ class Daemon:
 
     def leave(self):
         """Stops every Ceph daemon of this member and forgets the cluster (microcluster's reset)."""
-        name = self.state.name
-        for kind in ("osd", "mds", "mgr", "mon"):
-            for pidfile in os.listdir(daemons.RUN) if os.path.isdir(daemons.RUN) else []:
-                if pidfile.startswith(f"ceph-{kind}.") and pidfile.endswith(".pid"):
-                    daemons.stop(kind, pidfile[len(f"ceph-{kind}."):-4])
         self.mon.close()
+        daemons.stop_all()
         for sub in ("mon", "mgr", "mds", "osd", "tmp"):
             shutil.rmtree(f"{ceph.DATA}/{sub}", ignore_errors=True)
             os.makedirs(f"{ceph.DATA}/{sub}", exist_ok=True)

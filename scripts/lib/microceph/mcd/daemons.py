@@ -63,6 +63,32 @@ def stop(kind, ident, wait=10.0):
     os.kill(pid, signal.SIGKILL)
 
 
+def stop_all(wait=10.0):
+    """Stops every Ceph daemon of this server at once (TERM, then KILL what is left after `wait`)."""
+    pids = []
+    for entry in os.listdir(RUN) if os.path.isdir(RUN) else []:
+        if entry.startswith("ceph-") and entry.endswith(".pid"):
+            kind, _, ident = entry[len("ceph-"):-len(".pid")].partition(".")
+            pid = running(kind, ident)
+            if pid:
+                os.kill(pid, signal.SIGTERM)
+                pids.append(pid)
+    deadline = time.monotonic() + wait
+    while pids and time.monotonic() < deadline:
+        pids = [p for p in pids if alive(p)]
+        time.sleep(0.1)
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
 def bootstrap_mon(name, ip, fsid):
     """The first monitor: keys, a one-member monmap, mkfs, start. Returns the admin key."""
     tmp = f"{DATA}/tmp"
