@@ -38,6 +38,10 @@ server_env() {
   echo "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$(server_dbus_socket "$i")"
   echo "MCLAB_LAB=$LAB_BASE"
   echo "MCLAB_SERVER=$(server_name "$i")"
+  # OVN's clients read from the server's own (follower) database replica; by default they insist on the raft
+  # leader, and `ovn-nbctl show` on a follower's unix socket would only say "database connection failed"
+  echo "OVN_NBCTL_OPTIONS=--no-leader-only"
+  echo "OVN_SBCTL_OPTIONS=--no-leader-only"
 }
 
 # Number of servers of the running lab (0 when down).

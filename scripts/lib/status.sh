@@ -13,13 +13,14 @@ server_json() {
     --arg address "$(server_addr "$i")" --arg subnet "$LAB_SUBNET" --arg uplink "$LAB_UPLINK_IF" \
     --arg state_dir "$(server_state_dir "$i")" --arg lxd_dir "$(server_lxd_dir "$i")" \
     --arg dbus_socket "$(server_dbus_socket "$i")" \
-    --arg microceph_socket "$(server_microceph_socket "$i")" \
+    --arg microceph_socket "$(server_microceph_socket "$i")" --arg microovn_socket "$(microovn_socket "$i")" \
     --arg disks "$(server_disks "$i")" \
     --argjson lxd_up "$(yes_no lxd_ready "$i")" --argjson avahi_up "$(yes_no avahi_ready "$i")" \
     --argjson microcloudd_up "$(yes_no microcloudd_up "$i")" \
     '{name: $name, netns: $netns, address: $address, subnet: $subnet, uplink: $uplink,
       disks: ($disks | split("\n") | map(select(length > 0))),
       state_dir: $state_dir, lxd_dir: $lxd_dir, dbus_socket: $dbus_socket, microcephSocket: $microceph_socket,
+      microovnSocket: $microovn_socket,
       lxd_up: $lxd_up, avahi_up: $avahi_up, microcloudd_up: $microcloudd_up}'
 }
 

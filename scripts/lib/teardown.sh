@@ -49,6 +49,7 @@ unmount_lab_paths() {
 }
 
 lab_clear() {
+  ovn_bridges_down
   kill_lab_processes
   net_down
   unmount_lab_paths
