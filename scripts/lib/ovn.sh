@@ -32,6 +32,13 @@ ovn_mounts() {
       mount --bind "$wrapper" /usr/bin/ovs-vsctl' ovn-mounts "$d" "$LAB_LIB/microovn/ovs-vsctl" "${OVN_STOCK_DIRS[@]}" )
 }
 
+ovn_installed() {
+  local tool
+  for tool in python3 ovsdb-server ovs-vswitchd ovn-northd ovn-controller openssl; do
+    command -v "$tool" >/dev/null || return 1
+  done
+}
+
 start_microovn() {
   local i=$1
   ovn_mounts "$i" || die "server $i: cannot bind the OVS/OVN folders"

@@ -90,17 +90,23 @@ class Service:
     def start_ovn(self, name, address, services, config, bootstrap, data):
         """The daemons of this member's services, in MicroOVN's order: switch, central, chassis."""
         host = cluster.split_address(address)[0]
-        ovn.install_certificates(name, host, data["ca_cert"], data["ca_key"])
-        ovn.start_switch()
+        steps = []
+
+        def step(label, action, *args):
+            t = time.monotonic()
+            action(*args)
+            steps.append(f"{label} {time.monotonic() - t:.2f}s")
+        step("certificates", ovn.install_certificates, name, host, data["ca_cert"], data["ca_key"])
+        step("switch", ovn.start_switch)
         centrals = [cluster.split_address(m["address"])[0] for m in data["members"]
                     if m["name"] in {s["location"] for s in data["services"] if s["service"] == "central"}]
         if "central" in services:
-            peers = [c for c in centrals if c != host]
-            ovn.start_central(host, bootstrap, peers)
-            ovn.start_northd(centrals)
+            step("central", ovn.start_central, host, bootstrap, [c for c in centrals if c != host])
+            step("northd", ovn.start_northd, centrals)
         if "chassis" in services:
-            ovn.start_chassis(name, config.get("ovn-encap-ip") or host, centrals)
+            step("chassis", ovn.start_chassis, name, config.get("ovn-encap-ip") or host, centrals)
             self.southbound = centrals
+        print("OVN started: " + ", ".join(steps), flush=True)
 
     def finish_init(self, name, address, services, data):
         self.records.save(data)
