@@ -6,8 +6,9 @@ set -euo pipefail
 command -v curl >/dev/null || { echo "(no curl: skipping the MicroOVN figures)"; exit 0; }
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/lab
 X() { "$LAB" exec "$@"; }
-sock() { "$LAB" status --json | jq -r ".[$(($1 - 1))].microovn_socket"; }
-addr() { "$LAB" status --json | jq -r ".[$(($1 - 1))].address"; }
+STATUS=$("$LAB" status --json)   # once: each `status` call probes every server
+sock() { jq -r ".[$(($1 - 1))].microovn_socket" <<<"$STATUS"; }
+addr() { jq -r ".[$(($1 - 1))].address" <<<"$STATUS"; }
 api() { local i=$1 method=$2 path=$3 body=${4:-}; curl -sS --unix-socket "$(sock "$i")" -X "$method" ${body:+-d "$body"} "http://control.socket$path"; }
 t() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(t)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -45,7 +46,7 @@ echo "LXD default (ovn): $(since "$s") s"
 
 printf '%-16s %5s %8s\n' process count RSS_MiB
 for p in python3 ovsdb-server ovs-vswitchd ovn-northd ovn-controller; do
-  pids=$(for i in 1 2 3; do ip netns pids "$("$LAB" status --json | jq -r ".[$((i - 1))].netns")"; done | xargs -r ps -o pid=,comm= -p | awk -v p="$p" '$2 == p {print $1}')
+  pids=$(for i in 1 2 3; do ip netns pids "$(jq -r ".[$((i - 1))].netns" <<<"$STATUS")"; done | xargs -r ps -o pid=,comm= -p | awk -v p="$p" '$2 == p {print $1}')
   kb=0; n=0
   for pid in $pids; do kb=$((kb + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status"))); n=$((n + 1)); done
   printf '%-16s %5d %8.1f\n' "$p" "$n" "$(echo "$kb / 1024" | bc -l)"
