@@ -65,7 +65,7 @@ extension LabSuite {
             try Lab.with(servers: 3) { servers in
                 let status = try Lab.run("status", "--json").stdout
                 let described = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [[String: Any]])
-                #expect(described.map { $0["microovn_socket"] as? String } == servers.map { Self.socket($0) },
+                #expect(described.map { $0["microovnSocket"] as? String } == servers.map { Self.socket($0) },
                         "status --json names each server's MicroOVN control socket")
 
                 // Before init: ready, not initialized, member-only endpoints refuse.

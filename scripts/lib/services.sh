@@ -161,6 +161,10 @@ start_microcloudd() {
   if [ -S "$(server_microceph_socket "$i")" ] && "$bin" --help 2>&1 | grep -q -- '--microceph-socket'; then
     args+=(--microceph-socket "$(server_microceph_socket "$i")")
   fi
+  # the lab's MicroOVN (scripts/lib/ovn.sh), once microcloudd takes the flag
+  if [ -S "$(microovn_socket "$i")" ] && "$bin" --help 2>&1 | grep -q -- '--microovn-socket'; then
+    args+=(--microovn-socket "$(microovn_socket "$i")")
+  fi
   mkdir -p "$(server_state_dir "$i")"
   spawn "$i" microcloudd "$bin" "${args[@]}"
 }
