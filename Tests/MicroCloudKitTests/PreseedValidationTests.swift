@@ -195,8 +195,8 @@ let systemRules: [PreseedRuleCase] = [
         $0.systems[0].ovnUnderlayIP = "10.0.1.300"
     },
     .init("partial uplinks", field: "systems[micro02].ovn_uplink_interface",
-          "Some systems are missing an uplink interface: \"micro02\" has none while others do. Set "
-          + "ovn_uplink_interface on every system or on none.") {
+          "No uplink interface chosen for \"micro02\". Select one interface on every member to provide external "
+          + "connectivity for OVN.") {
         withOVN(&$0)
         $0.systems[0].ovnUplinkInterface = "eth1"
     },
@@ -206,8 +206,8 @@ let systemRules: [PreseedRuleCase] = [
         $0.systems[0].ovnUnderlayIP = "10.0.1.11"
     },
     .init("partial local disks", field: "systems[micro02].storage.local",
-          "Some systems are missing local storage disks: \"micro02\" has none while others do. Give storage.local on "
-          + "every system, or add a storage.local filter to pick the rest.") {
+          "No local disk chosen for \"micro02\". Select exactly one disk on every member for local storage, or skip "
+          + "local storage.") {
         $0.systems[0].storage = storage(local: "/dev/sdb")
     },
     .init("empty disk path", field: "systems[micro01].storage.local.path",

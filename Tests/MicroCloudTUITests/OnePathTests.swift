@@ -184,4 +184,30 @@ import Testing
         #expect(wizard == plan)
         #expect(wizard.preseedYAML(passphrase: nil) == plan.preseedYAML(passphrase: nil))
     }
+
+    @Test func aServerLeftWithoutALocalDiskGetsTheSameMessage() throws {
+        var d = Fixtures.atQuestions()
+        d.key(.char(" "), .enter)  // micro01 only
+        let shown = try #require(d.state.notice?.text)
+        #expect(d.flat.contains(shown))
+        let yaml = Self.preseed
+            .replacingOccurrences(of: "      local: {path: /dev/disk/by-id/nvme-disk2d}\n", with: "")
+            .replacingOccurrences(of: "    storage:\n      local: {path: /dev/disk/by-id/nvme-disk3d}\n", with: "")
+        let issues = try Self.resolve(yaml).issues.filter { $0.field == "systems[micro02].storage.local" }
+        #expect(issues.map(\.message) == [shown])
+    }
+
+    @Test func aServerLeftWithoutAnUplinkGetsTheSameMessage() throws {
+        var d = Fixtures.afterCephNetworks()
+        d.key(.char(" "), .enter)  // micro01 only
+        let shown = try #require(d.state.notice?.text)
+        #expect(d.flat.contains(shown))
+        var yaml = Self.preseed
+        for n in 2...3 {
+            yaml = yaml.replacingOccurrences(of: "  - name: micro0\(n)\n    ovn_uplink_interface: enp6s0\n",
+                                             with: "  - name: micro0\(n)\n")
+        }
+        let issues = try Self.resolve(yaml).issues.filter { $0.field == "systems[micro02].ovn_uplink_interface" }
+        #expect(issues.map(\.message) == [shown])
+    }
 }

@@ -32,7 +32,8 @@ import Testing
         #expect(d.state.answers.localTable.selected == [Self.item(1, "/dev/disk/by-id/scsi-0QEMU_disk1b")])
         d.key(.enter)
         #expect(d.state.step == .localDisks)
-        #expect(d.flat.contains("Select exactly one disk from each cluster member: none chosen on micro02 and micro03."))
+        #expect(d.flat.contains("No local disk chosen for \"micro02\". Select exactly one disk on every member for local "
+                                + "storage, or skip local storage."))
         d.key(.right)
         #expect(d.state.answers.localTable.selected.count == 3)
         #expect(Set(d.state.answers.localTable.selected.map(\.member)) == ["micro01", "micro02", "micro03"])
@@ -172,7 +173,8 @@ import Testing
         var d = Fixtures.afterCephNetworks()
         #expect(d.state.step == .ovnUplinks)
         d.key(.char(" "), .enter)
-        #expect(d.flat.contains("Failed to add OVN uplink network: Some peers don't have a selected interface"))
+        #expect(d.flat.contains("No uplink interface chosen for \"micro02\". Select one interface on every member to "
+                                + "provide external connectivity for OVN."))
         d.key(.right, .enter)
         #expect(d.state.step == .ovnForms)
         #expect(WizardPlanner.plan(from: d.state).members.allSatisfy { $0.uplinkInterface == "enp6s0" })

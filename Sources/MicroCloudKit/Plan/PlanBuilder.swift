@@ -91,8 +91,7 @@ public enum PlanBuilder {
             localPool = (local.driver.map { LocalPoolPlan(driver: $0) } ?? LocalPoolPlanner.choose(inventories: present))
                 .map { $0.driver == "dir" ? $0 : LocalPoolPlan(driver: $0.driver, loopSize: local.loopSize) }
             if localPool == nil {
-                issues.append(.error("storage.local", "LXD offers no storage driver common to all servers for local "
-                    + "storage. Install ZFS or Btrfs support, or skip local storage."))
+                issues.append(.error("storage.local", ChoiceRules.noCommonDriver))
             }
         }
 

@@ -25,9 +25,7 @@ extension ClusterPlan {
                 issues.append(.error("ovn", member: m.name, why + "."))
             }
             guard let name = m.uplinkInterface, !name.isEmpty else {
-                issues.append(.error(field, member: m.name,
-                                     "No uplink interface chosen for \"\(m.name)\". Select one interface on every "
-                                     + "member to provide external connectivity for OVN."))
+                issues.append(.error(field, member: m.name, ChoiceRules.missingUplink(m.name)))
                 continue
             }
             let candidates = inv.uplinkCandidates.map(\.name)

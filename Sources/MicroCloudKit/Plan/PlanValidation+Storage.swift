@@ -32,9 +32,7 @@ extension ClusterPlan {
             }
             if pool.needsDisk {
                 guard let choice = m.localDisk else {
-                    issues.append(.error(field, member: m.name,
-                                         "No local disk chosen for \"\(m.name)\". Select exactly one disk on every "
-                                         + "member for local storage, or skip local storage."))
+                    issues.append(.error(field, member: m.name, ChoiceRules.missingLocalDisk(m.name)))
                     continue
                 }
                 if let problem = inv.diskProblem(choice.path, field: field) { issues.append(problem) }
@@ -66,10 +64,8 @@ extension ClusterPlan {
         if hosts.isEmpty {
             issues.append(.error("ceph", "Distributed storage is planned but no disks were selected. Select at "
                 + "least one disk, or skip distributed storage."))
-        } else if hosts.count < 3 {
-            issues.append(.warning("ceph", "Disk configuration does not meet recommendations for fault tolerance. "
-                + "At least 3 systems must supply disks (\(hosts.count) currently supplying). Continuing with this "
-                + "configuration will inhibit MicroCloud's ability to retain data on system failure"))
+        } else if let warning = ChoiceRules.faultToleranceWarning(osdHosts: hosts.count) {
+            issues.append(.warning("ceph", warning))
         }
         for m in members {
             let field = memberField(m.name, "storage.ceph")

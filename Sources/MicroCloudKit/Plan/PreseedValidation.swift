@@ -118,31 +118,22 @@ extension Preseed {
             }
             issues += validateExplicitDisks(i, label: label)
         }
-        issues += partialKeyIssues(key: "ovn_uplink_interface", what: "an uplink interface") {
+        // "If any system sets it, all must": the plan's per-member rules, with their words.
+        issues += partialKeyIssues(key: "ovn_uplink_interface", ChoiceRules.missingUplink) {
             !($0.ovnUplinkInterface ?? "").isEmpty
         }
-        if systems.contains(where: { !($0.ovnUnderlayIP ?? "").isEmpty }) {
-            for (i, s) in systems.enumerated() where (s.ovnUnderlayIP ?? "").isEmpty {
-                issues.append(.error(systemField(i, "ovn_underlay_ip"), member: s.name, UnderlayRules.missing(s.name)))
-            }
-        }
+        issues += partialKeyIssues(key: "ovn_underlay_ip", UnderlayRules.missing) { !($0.ovnUnderlayIP ?? "").isEmpty }
         if (storage?.local ?? []).isEmpty {
-            issues += partialKeyIssues(key: "storage.local", what: "local storage disks",
-                                       fix: "Give storage.local on every system, or add a storage.local filter to "
-                                       + "pick the rest.") { $0.storage?.local != nil }
+            issues += partialKeyIssues(key: "storage.local", ChoiceRules.missingLocalDisk) { $0.storage?.local != nil }
         }
         return issues
     }
 
-    /// "If any system sets it, all must."
-    private func partialKeyIssues(key: String, what: String, fix: String? = nil,
-                                  _ has: (System) -> Bool) -> [PlanIssue] {
+    private func partialKeyIssues(key: String, _ message: (String) -> String, _ has: (System) -> Bool) -> [PlanIssue] {
         let set = systems.filter(has)
         guard !set.isEmpty, set.count < systems.count else { return [] }
         return systems.indices.filter { !has(systems[$0]) }.map { i in
-            .error(systemField(i, key), member: systems[i].name,
-                   "Some systems are missing \(what): \"\(systems[i].name)\" has none while others do. "
-                   + (fix ?? "Set \(key) on every system or on none."))
+            .error(systemField(i, key), member: systems[i].name, message(systems[i].name))
         }
     }
 

@@ -30,7 +30,7 @@ extension WizardState {
 
     var localSkipReason: String? {
         guard let pool = localPoolChoice else {
-            return "LXD offers none of the zfs, btrfs or dir storage drivers on every server. Skipping local storage."
+            return ChoiceRules.noCommonDriver
         }
         if !pool.needsDisk {
             return "Local storage uses a directory on each server (\(driverNote(pool.driver))): there is no disk to choose."

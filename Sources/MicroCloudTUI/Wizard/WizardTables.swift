@@ -85,10 +85,8 @@ extension WizardState {
                 advance()
                 return []
             }
-            let missing = missingMembers(in: table)
-            guard missing.isEmpty else {
-                notice = LogView.Line("Select exactly one disk from each cluster member: none chosen on "
-                                      + "\(sentenceList(missing)).", style: .error)
+            if let missing = missingMembers(in: table).first {
+                notice = LogView.Line(ChoiceRules.missingLocalDisk(missing), style: .error)
                 return []
             }
             answers.localDeclined = false
@@ -185,10 +183,8 @@ extension WizardState {
                 advance()
                 return []
             }
-            let missing = missingMembers(in: table)
-            guard missing.isEmpty else {
-                notice = LogView.Line("Failed to add OVN uplink network: Some peers don't have a selected interface "
-                                      + "(\(sentenceList(missing))).", style: .error)
+            if let missing = missingMembers(in: table).first {
+                notice = LogView.Line(ChoiceRules.missingUplink(missing), style: .error)
                 return []
             }
             answers.uplinksDeclined = false

@@ -85,10 +85,8 @@ extension WizardState {
         let chosen = answers.cephTable.selected
         let hosts = Set(chosen.map(\.member)).count
         var below: [LogView.Line] = []
-        if hosts > 0 && hosts < 3 {
-            below.append(LogView.Line("\(s.glyphs.warning) Disk configuration does not meet recommendations for fault "
-                + "tolerance. At least 3 systems must supply disks (\(hosts) currently supplying). Continuing with this "
-                + "configuration will inhibit MicroCloud's ability to retain data on system failure", style: .warn))
+        if let warning = ChoiceRules.faultToleranceWarning(osdHosts: hosts) {
+            below.append(LogView.Line("\(s.glyphs.warning) \(warning)", style: .warn))
         }
         if let question = answers.cephQuestion {
             var lines = [LogView.Line("\(chosen.count) disk\(chosen.count == 1 ? "" : "s") on \(hosts) server"

@@ -1,0 +1,26 @@
+// Rules about what was picked per member (one local disk each, one uplink each, OSDs on at least three), with the
+// words the wizard shows under its tables and the plan's validation reports.
+
+public enum ChoiceRules {
+    public static func missingLocalDisk(_ member: String) -> String {
+        "No local disk chosen for \"\(member)\". Select exactly one disk on every member for local storage, or skip "
+            + "local storage."
+    }
+
+    public static func missingUplink(_ member: String) -> String {
+        "No uplink interface chosen for \"\(member)\". Select one interface on every member to provide external "
+            + "connectivity for OVN."
+    }
+
+    /// The HA warning of §2.11 when 1 or 2 members hold OSDs, else nil.
+    public static func faultToleranceWarning(osdHosts: Int) -> String? {
+        guard osdHosts > 0 && osdHosts < 3 else { return nil }
+        return "Disk configuration does not meet recommendations for fault tolerance. At least 3 systems must supply "
+            + "disks (\(osdHosts) currently supplying). Continuing with this configuration will inhibit MicroCloud's "
+            + "ability to retain data on system failure"
+    }
+
+    /// No storage driver for the `local` pool is offered by every member.
+    public static let noCommonDriver = "LXD offers none of the zfs, btrfs or dir storage drivers on every server. "
+        + "Install ZFS or Btrfs support for local storage."
+}
