@@ -25,10 +25,8 @@ extension ClusterPlan {
                                      + "offers: \(offered.isEmpty ? "none" : offered)). Choose a driver every "
                                      + "member offers."))
             }
-            if inv.lxd.storagePools.contains(pool.name) {
-                issues.append(.error(field, member: m.name,
-                                     "Storage pool \"\(pool.name)\" already exists in LXD on \"\(m.name)\". "
-                                     + "Delete it there or skip local storage."))
+            if let why = inv.poolConflict(pool.name, skipping: "local storage") {
+                issues.append(.error(field, member: m.name, why))
             }
             if pool.needsDisk {
                 guard let choice = m.localDisk else {
@@ -70,10 +68,10 @@ extension ClusterPlan {
         for m in members {
             let field = memberField(m.name, "storage.ceph")
             guard let inv = inventories[m.name] else { continue }
-            for pool in ["remote"] + (ceph.cephfs ? ["remote-fs"] : []) where inv.lxd.storagePools.contains(pool) {
-                issues.append(.error(field, member: m.name,
-                                     "Storage pool \"\(pool)\" already exists in LXD on \"\(m.name)\". "
-                                     + "Delete it there or skip distributed storage."))
+            for pool in ["remote"] + (ceph.cephfs ? ["remote-fs"] : []) {
+                if let why = inv.poolConflict(pool, skipping: "distributed storage") {
+                    issues.append(.error(field, member: m.name, why))
+                }
             }
             var seen = Set<String>()
             let localID = m.localDisk.map { inv.disk(named: $0.path)?.id ?? $0.path }

@@ -44,8 +44,8 @@ extension WizardState {
 
     var cephSkipReason: String? {
         if let why = ServiceRules.missing(.microceph, inventories) { return why }
-        if let inv = inventories.first(where: { $0.lxd.storagePools.contains("remote") }) {
-            return "Storage pool remote already exists on \"\(inv.name)\": distributed storage is skipped."
+        if let why = inventories.lazy.compactMap({ $0.poolConflict("remote", skipping: "distributed storage") }).first {
+            return why
         }
         if cephCandidates.isEmpty { return "No disks available for distributed storage. Skipping configuration" }
         return nil

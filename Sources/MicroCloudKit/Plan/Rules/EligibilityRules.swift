@@ -27,6 +27,12 @@ extension Inventory {
         return disk.refusal.map { .error(field, member: name, "Disk \(path) on \"\(name)\" \($0)") }
     }
 
+    /// Why a pool of this name cannot be created on this server (it exists already), or nil.
+    public func poolConflict(_ pool: String, skipping what: String) -> String? {
+        guard lxd.storagePools.contains(pool) else { return nil }
+        return "Storage pool \"\(pool)\" already exists in LXD on \"\(name)\". Delete it there or skip \(what)."
+    }
+
     /// Why this server cannot take part in distributed networking (§2.13), or nil.
     public var ovnIneligibility: String? {
         if lxd.networks.contains("UPLINK") || lxd.networks.contains("default") {
