@@ -54,8 +54,10 @@ extension LabSuite {
                 #expect(summary.contains("MicroCeph is not installed") && summary.contains("MicroOVN is not installed"),
                         "Ceph and OVN steps are skipped with a line saying so:\n\(summary)")
                 tmux.keys("Enter")
-                let progress = try tmux.wait(for: "Setting up", timeout: 20)
-                #expect(progress.contains("Join micro02") || progress.contains("Enable LXD clustering"))
+                // The first frame may show only the skipped service steps and LXD's configuration: wait for the run
+                // to reach clustering, however busy the machine is.
+                let progress = try tmux.wait(for: "Enable LXD clustering|Join micro02", timeout: 60)
+                #expect(progress.contains("Setting up"))
                 tmux.resize(width: 90, height: 28)   // resize during progress
                 _ = try tmux.wait(for: "Setting up|The cloud is ready", timeout: 20)
                 tmux.resize(width: 132, height: 43)
