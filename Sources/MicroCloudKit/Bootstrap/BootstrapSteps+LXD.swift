@@ -138,6 +138,7 @@ extension BootstrapSteps {
                      run: { _ in
                          try await lxd.createNetwork(name: "UPLINK", type: "physical", description: "Uplink for OVN networks",
                                                      config: uplinkConfig)
+                         try await lxd.setNetworkDescription("UPLINK", "Uplink for OVN networks")   // see the bridge
                      }))
             add(Step(id: "lxd.network.default", title: "Create network default", phase: BootstrapPhase.networks,
                      budget: budgets.network, dependsOn: ["lxd.network.UPLINK"],
@@ -160,6 +161,9 @@ extension BootstrapSteps {
                      run: { _ in
                          try await lxd.createNetwork(name: name, type: "bridge", description: bridge.description,
                                                      config: try Self.bridgeConfig(bridge))
+                         // LXD 5.0.2 drops the description of a network defined per member on this final create
+                         // (seen in the lab): set it again, so `lxc network list` shows it on every member.
+                         try await lxd.setNetworkDescription(name, bridge.description)
                      }))
         }
     }

@@ -17,6 +17,15 @@ extension LXDClient {
         try await get("/1.0/networks/\(Self.escape(name))", as: LXDNetwork.self)
     }
 
+    /// Sets a network's description and keeps its cluster-wide config, as `lxc network edit` does (LXD leaves
+    /// member-specific keys out of an untargeted GET and keeps them on this PUT). Writes nothing when LXD has it.
+    public func setNetworkDescription(_ name: String, _ description: String) async throws {
+        let current = try await network(name)
+        guard current.description != description else { return }
+        struct Body: Encodable { var description: String; var config: [String: String] }
+        try await call("PUT", "/1.0/networks/\(Self.escape(name))", body: Body(description: description, config: current.config))
+    }
+
     public func deleteNetwork(_ name: String) async throws {
         try await call("DELETE", "/1.0/networks/\(Self.escape(name))")
     }
