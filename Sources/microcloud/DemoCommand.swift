@@ -48,9 +48,28 @@ struct DemoCommand: AsyncParsableCommand {
         if keep {
             print("The lab keeps running. Try: \(lab) exec 2 lxc cluster list   — and \(lab) down when done.")
         } else {
+            Self.keepBootstrapLog(from: status[0].stateDir)
             try Shell.run([lab, "down"])
         }
         if wizard != 0 { throw ExitCode(wizard) }
+    }
+}
+
+extension DemoCommand {
+    /// The lab's files go with `lab down`: the wizard's bootstrap.log is copied out first, and the copy named.
+    static func keepBootstrapLog(from stateDir: String) {
+        let log = stateDir + "/bootstrap.log"
+        guard FileManager.default.fileExists(atPath: log) else { return }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let stamp = formatter.string(from: Date())
+        let copy = NSTemporaryDirectory() + "microcloud-demo-bootstrap-\(stamp).log"
+        do {
+            try FileManager.default.copyItem(atPath: log, toPath: copy)
+            print("The lab goes away with its files; a copy of bootstrap.log is kept in \(copy)")
+        } catch {
+            print("The lab goes away with its files; bootstrap.log could not be copied out (\(error))")
+        }
     }
 }
 

@@ -34,6 +34,7 @@ server_dbus_socket() { echo "$(server_dir "$1")/system_bus_socket"; }
 server_env() {
   local i=$1
   echo "LXD_DIR=$(server_lxd_dir "$i")"
+  echo "MICROCLOUD_STATE_DIR=$(server_state_dir "$i")"   # the CLI talks to this server's microcloudd
   echo "LXD_CONF=$(server_dir "$i")/lxc-client"
   echo "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$(server_dbus_socket "$i")"
   echo "MCLAB_LAB=$LAB_BASE"
