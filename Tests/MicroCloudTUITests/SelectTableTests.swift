@@ -85,6 +85,23 @@ import Testing
         #expect(t.visibleRows.last?.id == "micro006")
     }
 
+    @Test func anOrderedTableInsertsInPlaceUnderAFilterAndKeepsTheCursor() {
+        var t = Table(title: "t", columns: ["NAME"], order: { $0.id < $1.id })
+        for id in ["b2", "a9", "b7"] { t.upsert(.init(id: id, cells: [id])) }
+        #expect(t.rows.map(\.id) == ["a9", "b2", "b7"])
+        _ = t.handle(.char("b"))
+        _ = t.handle(.down)
+        #expect(t.cursorRow?.id == "b7")
+        t.upsert(.init(id: "b1", cells: ["b1"]))   // shown, before the cursor
+        t.upsert(.init(id: "a1", cells: ["a1"]))   // filtered out
+        t.upsert(.init(id: "b9", cells: ["b9"]))   // shown, at the end
+        #expect(t.visibleRows.map(\.id) == ["b1", "b2", "b7", "b9"])
+        #expect(t.cursorRow?.id == "b7")
+        _ = t.handle(.backspace)
+        #expect(t.visibleRows.map(\.id) == ["a1", "a9", "b1", "b2", "b7", "b9"])
+        #expect(t.row(id: "b2")?.cells == ["b2"])
+    }
+
     @Test func anUpdateMovesARowInOrOutOfTheFilteredView() {
         var t = Self.table(6)
         for c in "micro00" { _ = t.handle(.char(c)) }

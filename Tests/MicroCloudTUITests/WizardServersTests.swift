@@ -80,6 +80,24 @@ import Testing
         #expect(d.flat.contains("4 found: 1 verified, 3 waiting for the passphrase"))
     }
 
+    @Test func rowsSortByNameNaturallyWhateverOrderTheyArriveIn() {
+        var d = Fixtures.atServers()
+        var ten = Fixtures.server(9)
+        ten.name = "micro10"
+        d.send(.discovery(ten))
+        d.send(.discovery(Fixtures.server(9)))
+        d.key(.down)
+        #expect(d.state.serverTable.cursorRow?.id == "micro03")
+        d.send(.discovery(Fixtures.server(1)))   // arrives last, goes first; the cursor stays on micro03
+        #expect(d.state.serverTable.visibleRows.map(\.id) == ["micro01", "micro02", "micro03", "micro04", "micro09", "micro10"])
+        #expect(d.state.serverTable.cursorRow?.id == "micro03")
+        d.send(.serverGone("micro02"))
+        #expect(d.state.serverTable.cursorRow?.id == "micro03")
+        d.send(.discovery(Fixtures.server(2)))
+        #expect(d.state.serverTable.visibleRows.map(\.id).prefix(3) == ["micro01", "micro02", "micro03"])
+        #expect(d.state.serverTable.cursorRow?.id == "micro03")
+    }
+
     @Test func enterConfirmsTheSelectedAndGathersInventories() {
         var d = Fixtures.atServers()
         d.key(.char(" "))

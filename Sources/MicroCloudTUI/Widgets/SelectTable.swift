@@ -34,6 +34,10 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
     /// Rows the viewport shows; `handle` scrolls by it. The view shows fewer when it has less room.
     public var viewportHeight: Int
 
+    /// Where new rows go: before the first row they sort before (nil: at the end, in arrival order). The order
+    /// must depend only on a row's id, since an update replaces a row in place.
+    public var order: (@Sendable (Row, Row) -> Bool)?
+
     public private(set) var rows: [Row] = []
     public private(set) var selected: Set<ID> = []
     public private(set) var filter = ""
@@ -48,9 +52,11 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
     private var visible: [Int] = []
     private var widths: ColumnWidths
 
-    public init(title: String, columns: [String], rows: [Row] = [], viewportHeight: Int = 10) {
+    public init(title: String, columns: [String], rows: [Row] = [], viewportHeight: Int = 10,
+                order: (@Sendable (Row, Row) -> Bool)? = nil) {
         self.title = title
         self.columns = columns
+        self.order = order
         self.viewportHeight = max(1, viewportHeight)
         self.widths = ColumnWidths(headers: columns)
         for row in rows { upsert(row) }
@@ -130,7 +136,7 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
 
     // MARK: live updates
 
-    /// Adds a row at the end, or replaces the row with the same id in place.
+    /// Adds a row (at the end, or where `order` puts it), or replaces the row with the same id in place.
     public mutating func upsert(_ row: Row) {
         let keep = cursorRow?.id
         let key = SelectTable.searchKey(row.cells)
@@ -144,6 +150,14 @@ public struct SelectTable<ID: Hashable & Sendable>: Sendable {
             let wasShown = at < visible.count && visible[at] == i
             if shown && !wasShown { visible.insert(i, at: at) }
             if !shown && wasShown { visible.remove(at: at) }
+        } else if let order, let i = rows.firstIndex(where: { order(row, $0) }) {
+            rows.insert(row, at: i)
+            searchKeys.insert(key, at: i)
+            widths.add(row.cells)
+            for j in i..<rows.count { position[rows[j].id] = j }
+            let at = insertionPoint(of: i)
+            for k in at..<visible.count { visible[k] += 1 }
+            if matches(key) { visible.insert(i, at: at) }
         } else {
             position[row.id] = rows.count
             rows.append(row)

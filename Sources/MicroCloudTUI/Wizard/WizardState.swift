@@ -136,6 +136,12 @@ public struct RunState: Sendable {
         self.plan = plan
         self.startedAt = startedAt
     }
+
+    /// Seconds since the operator confirmed the plan, stopped at the last step's end once the run is over: the
+    /// one clock that both the progress and the results screens show.
+    public func elapsed(now: Date) -> TimeInterval {
+        (finished || failed ? list.items.compactMap(\.finished).max() : nil) ?? now.timeIntervalSince(startedAt)
+    }
 }
 
 /// The result tables after a successful bootstrap, one tab each.
@@ -166,7 +172,8 @@ public struct WizardState: Sendable {
     public internal(set) var servers: [String: Server] = [:]
     public internal(set) var serverTable = SelectTable<String>(
         title: "Systems will appear in the table as they are detected. Select those that should join the cluster:",
-        columns: ["NAME", "ADDRESS", "FINGERPRINT", "STATE"])
+        columns: ["NAME", "ADDRESS", "FINGERPRINT", "STATE"],
+        order: { naturalLess($0.id, $1.id) })   // micro02 above micro03, whichever announced itself first
     /// "Set up this server alone?" after Esc on an empty selection.
     public internal(set) var aloneQuestion: YesNo?
     var aloneOffered = false

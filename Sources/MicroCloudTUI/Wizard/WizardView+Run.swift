@@ -7,8 +7,7 @@ extension WizardState {
     func drawProgress(on s: inout Screen, in r: Rect) {
         guard let run else { return }
         let g = s.glyphs
-        let elapsed = (run.finished || run.failed ? run.list.items.compactMap(\.finished).max() : nil)
-            ?? now.timeIntervalSince(run.startedAt)
+        let elapsed = run.elapsed(now: now)
         let count = run.list.items.count
         var head: [LogView.Line]
         if run.failed {
@@ -110,9 +109,7 @@ extension WizardState {
         let g = s.glyphs
         let members = run?.plan.members.count ?? 0
         var head = "\(g.check) MicroCloud is ready: \(members) member\(members == 1 ? "" : "s")"
-        if let total = run?.report?.phaseTimings.first(where: { $0.phase == "total" }) {
-            head += ", set up in \(formatClock(total.seconds))"
-        }
+        if let run { head += ", set up in \(formatClock(run.elapsed(now: now)))" }
         s.put(head + ".", at: Point(x: r.x, y: r.y), style: Style.ok.bold, maxWidth: r.width)
         var x = r.x
         for (n, tab) in ResultsState.tabs.enumerated() {
