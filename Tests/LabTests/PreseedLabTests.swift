@@ -55,6 +55,13 @@ extension LabSuite {
                 #expect(pools.contains("local,btrfs,") && pools.contains("CREATED"), "lxc storage list:\n\(pools)")
                 let networks = try Lab.exec(3, "lxc", "network", "list", "--format", "csv").stdout
                 #expect(networks.contains("lxdbr0,bridge,YES"), "lxc network list:\n\(networks)")
+                // LXD 5.0.2 drops the description on the network's final create; the bootstrap sets it again.
+                for index in 1...3 {
+                    #expect(try Lab.networkDescriptions(index)["lxdbr0"] == "Default bridge network", "lxc network list on server \(index)")
+                }
+                // `lab exec` gives the CLI its server's state dir and puts the built microcloud on PATH.
+                let status = try Lab.exec(2, "microcloud", "status").stdout
+                #expect(status.contains("HEALTHY") && status.contains("(3 of 3 members online)"), "microcloud status:\n\(status)")
                 let profile = try Lab.exec(1, "lxc", "profile", "show", "default").stdout
                 #expect(profile.contains("pool: local") && profile.contains("path: /"), "root disk:\n\(profile)")
                 #expect(profile.contains("network: lxdbr0") && profile.contains("type: nic"), "nic:\n\(profile)")

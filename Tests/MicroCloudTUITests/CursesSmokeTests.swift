@@ -2,17 +2,17 @@ import Foundation
 import Testing
 @testable import MicroCloudTUI
 
-/// Runs the picker program on the real curses terminal. Needs a TTY, so it only runs when asked:
-/// `MICROCLOUD_TUI_SMOKE=1 MICROCLOUD_TUI_SMOKE_OUT=/tmp/out .build/debug/microcloudPackageTests.xctest
-///  --testing-library swift-testing --filter CursesSmoke` inside tmux, driven with `tmux send-keys`.
-/// The result line goes to the OUT file; `scripts` can then check the terminal was restored.
+/// Runs the picker program on the real curses terminal. It needs a TTY: the lab pass of `scripts/test` runs it
+/// inside tmux (`LabSuite.Curses`, Tests/LabTests/CursesLabTests.swift), which sets MICROCLOUD_TUI_SMOKE_OUT for
+/// this copy, drives it with `tmux send-keys` and checks the screen, the result line written to that file, the
+/// log and the terminal's modes afterwards. The unit pass skips it by name (`--skip CursesSmokeTests`).
 @Suite struct CursesSmokeTests {
-    static let enabled = ProcessInfo.processInfo.environment["MICROCLOUD_TUI_SMOKE"] == "1"
+    static let out = ProcessInfo.processInfo.environment["MICROCLOUD_TUI_SMOKE_OUT"]
 
-    @Test(.enabled(if: enabled, "needs a TTY; set MICROCLOUD_TUI_SMOKE=1 and run inside tmux"))
+    @Test(.enabled(if: out != nil, "needs a TTY: LabSuite.Curses runs it inside tmux"))
     func pickerOnCurses() async throws {
         let env = ProcessInfo.processInfo.environment
-        let out = env["MICROCLOUD_TUI_SMOKE_OUT"] ?? "/tmp/microcloud-tui-smoke.out"
+        let out = try #require(Self.out)
         let terminal = try CursesTerminal(options: .fromEnvironment(logPath: out + ".log"))
         defer { terminal.restore() }
         var program = Picker.program

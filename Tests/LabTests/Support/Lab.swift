@@ -109,16 +109,37 @@ enum Lab {
     static func with<T>(servers: Int, _ body: ([LabServer]) throws -> T) throws -> T {
         let before = try MachineSnapshot.take()
         try up(servers)
-        defer {
-            do {
-                try down()
-                let after = try MachineSnapshot.take()
-                let differences = after.differences(from: before)
-                #expect(differences.isEmpty, "lab down left the machine changed:\n\(differences.joined(separator: "\n"))")
-            } catch {
-                Issue.record(error, "lab down failed")
-            }
-        }
+        defer { downAndCompare(with: before) }
         return try body(try status())
+    }
+
+    /// The same, for a body that awaits (the bootstrap core driven from the test itself).
+    static func with<T>(servers: Int, _ body: ([LabServer]) async throws -> T) async throws -> T {
+        let before = try MachineSnapshot.take()
+        try up(servers)
+        defer { downAndCompare(with: before) }
+        return try await body(try status())
+    }
+
+    private static func downAndCompare(with before: MachineSnapshot) {
+        do {
+            try down()
+            let after = try MachineSnapshot.take()
+            let differences = after.differences(from: before)
+            #expect(differences.isEmpty, "lab down left the machine changed:\n\(differences.joined(separator: "\n"))")
+        } catch {
+            Issue.record(error, "lab down failed")
+        }
+    }
+
+    /// `lxc network list` on server `index`, as name → description (what an operator reads in that column).
+    /// LXD 5.0.2's columns: NAME, TYPE, MANAGED, IPV4, IPV6, DESCRIPTION, USED BY, STATE (no `--columns` yet).
+    static func networkDescriptions(_ index: Int) throws -> [String: String] {
+        let csv = try exec(index, "lxc", "network", "list", "--format", "csv").stdout
+        print("lxc network list on server \(index):\n\(csv)", terminator: "")
+        return csv.split(separator: "\n").reduce(into: [:]) { list, line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            list[String(fields[0])] = fields.count > 5 ? String(fields[5]) : ""
+        }
     }
 }
