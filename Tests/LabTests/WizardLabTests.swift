@@ -1,4 +1,5 @@
 import Foundation
+import MicroCloudKit
 import Testing
 
 /// `microcloud init` in a real terminal (tmux) on the lab, with `microcloud join` on the other servers.
@@ -85,6 +86,41 @@ extension LabSuite {
                     #expect(joiner.wait() == 0, "joiner: \(joiner.output)")
                     #expect(joiner.output.contains("Successfully joined"))
                 }
+                try Self.checkRecording(servers[0])
+                // What the results golden shows (Golden/recorded-lab-snapshot.json came from such a run).
+                let status = try Lab.exec(1, "microcloud", "status", "--format", "json").stdout
+                let snapshot = try JSONDecoder().decode(ClusterSnapshot.self, from: Data(status.utf8))
+                #expect(snapshot.members.count == 3 && snapshot.networks.contains { $0.name == "lxdbr0" && $0.description == "Default bridge network" })
+                let copy = FileManager.default.temporaryDirectory.appendingPathComponent("labtests-wizard-status.json")
+                try status.write(to: copy, atomically: true, encoding: .utf8)
+                print("the cluster it formed: \(copy.path)")
+            }
+        }
+
+        /// The wizard records the bootstrap's events in the state dir (the TUI's progress goldens replay such a
+        /// recording, Tests/MicroCloudTUITests/Recorded/): each line an event, every step started once and ended
+        /// once after it started, and the joins one after another. A copy outlives the lab, for a new recording.
+        static func checkRecording(_ server: LabServer) throws {
+            let log = server.stateDir + "/bootstrap.log"
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("labtests-wizard-bootstrap.log").path
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: log, toPath: copy)
+            print("the bootstrap's recording: \(copy)")
+            let events = try Command.read(URL(fileURLWithPath: log)).split(separator: "\n").map {
+                try JSONDecoder().decode(ProgressEvent.self, from: Data($0.utf8))
+            }
+            let started = events.filter { $0.kind.name == "started" }.map(\.stepID)
+            let ended = events.filter { ["succeeded", "failed"].contains($0.kind.name) }.map(\.stepID)
+            #expect(!started.isEmpty && started.count == Set(started).count && Set(started) == Set(ended))
+            for id in started {
+                let first = events.firstIndex { $0.stepID == id && $0.kind.name == "started" }!
+                #expect(!events[..<first].contains { $0.stepID == id && ["succeeded", "failed"].contains($0.kind.name) })
+            }
+            var running = 0
+            for e in events where e.stepID.hasPrefix("join.") {
+                if e.kind.name == "started" { running += 1 }
+                if ["succeeded", "failed"].contains(e.kind.name) { running -= 1 }
+                #expect(running <= 1, "two joins at once at \(e.stepID)")
             }
         }
 

@@ -1,5 +1,5 @@
 import Foundation
-import MicroCloudKit
+@testable import MicroCloudKit
 @testable import MicroCloudTUI
 
 /// Drives the pure wizard in tests: messages in, state and effects collected, screens drawn on demand.
@@ -149,6 +149,43 @@ enum Fixtures {
         return d
     }
 
+    /// The lab's plan (LXD only, a local disk each) confirmed: the wizard on its progress screen.
+    static func labRun(_ size: Size = WizardDriver.small) -> WizardDriver {
+        var d = atQuestions(size, full: false)
+        d.key(.right, .enter)   // a local disk each: the summary
+        d.key(.end, .enter)     // set up the cloud
+        return d
+    }
+
+    /// The full plan's first steps, in an order its step graph allows (the lab cannot run MicroCeph or MicroOVN
+    /// yet, so there is no recording of it): joins one after another, Ceph disks only after every join.
+    static let fullRunEvents: [WizardMessage] = [
+        event("microceph.bootstrap", "micro01", "Bootstrap MicroCeph on micro01", .started(budget: 120), at: 0),
+        event("microceph.bootstrap", "micro01", "Bootstrap MicroCeph on micro01", .succeeded(elapsed: 12), at: 12),
+        event("lxd.enable-clustering", "micro01", "Enable LXD clustering on micro01", .started(budget: 120), at: 12),
+        event("lxd.enable-clustering", "micro01", "Enable LXD clustering on micro01", .succeeded(elapsed: 6), at: 18),
+        event("lxd.token.micro02", "micro02", "Issue LXD join token for micro02", .started(budget: 60), at: 18),
+        event("lxd.token.micro03", "micro03", "Issue LXD join token for micro03", .started(budget: 60), at: 18),
+        event("lxd.token.micro02", "micro02", "Issue LXD join token for micro02", .succeeded(elapsed: 1), at: 19),
+        event("lxd.token.micro03", "micro03", "Issue LXD join token for micro03", .succeeded(elapsed: 1), at: 19),
+        event("join.micro02", "micro02", "Join micro02", .started(budget: 300), at: 19),
+        event("join.micro02", "micro02", "Join micro02", .progress(fraction: nil, message: "Joining LXD"), at: 20),
+        event("join.micro02", "micro02", "Join micro02", .succeeded(elapsed: 21), at: 40),
+        event("join.micro03", "micro03", "Join micro03", .started(budget: 300), at: 40),
+        event("join.micro03", "micro03", "Join micro03", .progress(fraction: nil, message: "Joining LXD"), at: 41),
+    ]
+
+    /// How the full run ends when micro03's join is refused: the engine's report for it.
+    static var fullRunFailure: BootstrapReport {
+        var r = BootstrapReport()
+        let join = BootstrapReport.StepRecord(id: "join.micro03", member: "micro03", title: "Join micro03", seconds: 10)
+        r.failure = BootstrapReport.Failure(step: join, message: "micro03: LXD refused the join: certificate mismatch")
+        r.undone = [.init(id: "lxd.token.micro03", member: "micro03", title: "Issue LXD join token for micro03")]
+        r.notRun = (1...9).map { .init(id: "s\($0)", member: nil, title: "Step \($0)") }
+        r.remains = ["LXD on micro02 is now a cluster member; to start over, remove it with `lxc cluster remove micro02 --force`"]
+        return r
+    }
+
     static func event(_ id: String, _ member: String?, _ title: String, _ kind: ProgressEvent.Kind, at seconds: Double)
         -> WizardMessage {
         .progress(ProgressEvent(stepID: id, member: member, title: title, kind: kind,
@@ -170,5 +207,35 @@ enum Fixtures {
             profile: LXDProfile(name: "default", description: "Default LXD profile",
                                 devices: ["root": ["type": "disk", "path": "/", "pool": "remote"],
                                           "eth0": ["type": "nic", "name": "eth0", "network": "default"]]))
+    }
+}
+
+/// What real lab bootstraps recorded (Golden/recorded-*): events as the wizard writes them to bootstrap.log
+/// (`LabSuite.Wizard` keeps a copy of its run's; `LabSuite.RealLXD` of its failed run, with the report), moved
+/// onto the test clock so the first event is at `WizardDriver.t0`, and the cluster `microcloud status --format
+/// json` read back afterwards.
+enum Recorded {
+    static let labBootstrap = events("recorded-lab-bootstrap.jsonl")
+    static let labFailure = events("recorded-lab-failure.jsonl")
+    static let labFailureReport: BootstrapReport = decode("recorded-lab-failure-report.json")
+    static let labSnapshot: ClusterSnapshot = decode("recorded-lab-snapshot.json")
+
+    static func data(_ name: String) -> Data {
+        (try? Data(contentsOf: Golden.directory.appendingPathComponent(name))) ?? Data()
+    }
+
+    static func decode<T: Decodable>(_ name: String) -> T {
+        try! JSONDecoder().decode(T.self, from: data(name))
+    }
+
+    static func events(_ name: String) -> [ProgressEvent] {
+        let lines = String(decoding: data(name), as: UTF8.self).split(separator: "\n")
+        let events = lines.map { try! JSONDecoder().decode(ProgressEvent.self, from: Data($0.utf8)) }
+        guard let first = events.first?.time else { return [] }
+        return events.map { e in
+            var moved = e
+            moved.time = WizardDriver.t0.addingTimeInterval(e.time.timeIntervalSince(first))
+            return moved
+        }
     }
 }

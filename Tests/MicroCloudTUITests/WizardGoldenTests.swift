@@ -157,73 +157,46 @@ import Testing
         }
     }
 
+    // Progress and results replay what the wizard recorded in real lab bootstraps (Golden/recorded-*), so the
+    // screens show sequences that really happen; the lab's plan (LXD only) is the one confirmed here.
+
     @Test func progressRunning() {
         Self.check("progress") { size in
-            var d = Fixtures.atSummary(size)
-            d.key(.end, .enter)
-            for m in WizardGoldenTests.runningEvents { d.send(m) }
-            d.send(.tick(WizardDriver.t0.addingTimeInterval(47)))
+            var d = Fixtures.labRun(size)
+            let events = Recorded.labBootstrap
+            // The moment the second join started: one server joined, the other joining.
+            let cut = events.firstIndex { $0.stepID == "join.micro03" && $0.kind.name == "started" }!
+            for e in events[...cut] { d.send(.progress(e)) }
+            d.send(.tick(events[cut].time.addingTimeInterval(2)))
             return d
         }
     }
 
     @Test func progressFailed() {
         Self.check("progress-failed") { size in
-            var d = Fixtures.atSummary(size)
-            d.key(.end, .enter)
-            for m in WizardGoldenTests.runningEvents { d.send(m) }
-            d.send(Fixtures.event("join.micro02", "micro02", "Join micro02", .failed(message: "micro02: LXD refused the join: certificate mismatch"), at: 50))
-            d.send(Fixtures.event("lxd.token.micro02", "micro02", "Issue LXD join token for micro02", .cleanup(message: "token revoked"), at: 51))
-            d.send(.bootstrapFailed(WizardGoldenTests.failedReport))
+            var d = Fixtures.labRun(size)
+            for e in Recorded.labFailure { d.send(.progress(e)) }
+            d.send(.bootstrapFailed(Recorded.labFailureReport))
             return d
         }
     }
 
     @Test func results() {
         Self.check("results") { size in
-            var d = Fixtures.atSummary(size)
-            d.key(.end, .enter)
-            for m in WizardGoldenTests.runningEvents { d.send(m) }
-            var report = BootstrapReport()
-            report.phaseTimings = [.init(phase: "total", seconds: 83)]
-            d.send(.bootstrapFinished(report, Fixtures.snapshot()))
+            var d = Fixtures.labRun(size)
+            for e in Recorded.labBootstrap { d.send(.progress(e)) }
+            d.send(.bootstrapFinished(BootstrapReport(), Recorded.labSnapshot))
             return d
         }
     }
 
     @Test func resultsProfileTab() {
         Self.check("results-profile") { size in
-            var d = Fixtures.atSummary(size)
-            d.key(.end, .enter)
-            d.send(.bootstrapFinished(BootstrapReport(), Fixtures.snapshot()))
+            var d = Fixtures.labRun(size)
+            for e in Recorded.labBootstrap { d.send(.progress(e)) }
+            d.send(.bootstrapFinished(BootstrapReport(), Recorded.labSnapshot))
             d.key(.tab, .tab, .tab)
             return d
         }
-    }
-
-    static let runningEvents: [WizardMessage] = [
-        Fixtures.event("microceph.bootstrap", "micro01", "Bootstrap MicroCeph on micro01", .started(budget: 120), at: 0),
-        Fixtures.event("microceph.bootstrap", "micro01", "Bootstrap MicroCeph on micro01", .succeeded(elapsed: 12), at: 12),
-        Fixtures.event("lxd.enable-clustering", "micro01", "Enable LXD clustering on micro01", .started(budget: 120), at: 12),
-        Fixtures.event("lxd.enable-clustering", "micro01", "Enable LXD clustering on micro01", .succeeded(elapsed: 6), at: 18),
-        Fixtures.event("lxd.token.micro02", "micro02", "Issue LXD join token for micro02", .started(budget: 60), at: 18),
-        Fixtures.event("lxd.token.micro02", "micro02", "Issue LXD join token for micro02", .succeeded(elapsed: 1), at: 19),
-        Fixtures.event("join.micro02", "micro02", "Join micro02", .started(budget: 300), at: 19),
-        Fixtures.event("join.micro02", "micro02", "Join micro02", .progress(fraction: nil, message: "Joining LXD"), at: 20),
-        Fixtures.event("join.micro03", "micro03", "Join micro03", .started(budget: 300), at: 19),
-        Fixtures.event("join.micro03", "micro03", "Join micro03", .succeeded(elapsed: 21), at: 40),
-        Fixtures.event("microceph.disks.micro01", "micro01", "Add Ceph disks of micro01", .started(budget: 300), at: 40),
-        Fixtures.event("microceph.disks.micro01", "micro01", "Add Ceph disks of micro01",
-                       .progress(fraction: 0.0, message: "Adding /dev/disk/by-id/scsi-0QEMU_disk1c"), at: 41),
-    ]
-
-    static var failedReport: BootstrapReport {
-        var r = BootstrapReport()
-        let join = BootstrapReport.StepRecord(id: "join.micro02", member: "micro02", title: "Join micro02", seconds: 31)
-        r.failure = BootstrapReport.Failure(step: join, message: "micro02: LXD refused the join: certificate mismatch")
-        r.undone = [.init(id: "lxd.token.micro02", member: "micro02", title: "Issue LXD join token for micro02")]
-        r.notRun = (1...9).map { .init(id: "s\($0)", member: nil, title: "Step \($0)") }
-        r.remains = ["LXD on micro03 is now a cluster member; to start over, remove it with `lxc cluster remove micro03 --force`"]
-        return r
     }
 }

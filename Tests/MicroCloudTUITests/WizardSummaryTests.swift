@@ -132,24 +132,30 @@ import Testing
     static func running() -> WizardDriver {
         var d = Fixtures.atSummary()
         d.key(.end, .enter)
-        for m in WizardGoldenTests.runningEvents { d.send(m) }
+        for m in Fixtures.fullRunEvents { d.send(m) }
         return d
     }
 
     @Test func progressEventsFillTheListAndTheLog() {
         var d = Self.running()
         let list = d.state.run!.list
-        #expect(list.item(id: "join.micro03")?.state == .done)
-        #expect(list.item(id: "join.micro02")?.state == .running)
-        #expect(list.item(id: "join.micro02")?.budget == 300)
-        #expect(list.item(id: "microceph.disks.micro01")?.amount == ProgressItem.Amount(fraction: 0, done: 0, total: 1, unit: "disks"))
+        #expect(list.item(id: "join.micro02")?.state == .done)
+        #expect(list.item(id: "join.micro03")?.state == .running)
+        #expect(list.item(id: "join.micro03")?.budget == 300)
         #expect(d.flat.contains("Joins ["))
         #expect(d.flat.contains("1/2 servers"))
+        #expect(d.flat.contains("1/2 disks"), "micro02's Ceph disk came with its join")
         d.send(.tick(WizardDriver.t0.addingTimeInterval(47)))
-        #expect(d.flat.contains("Join micro02"))
-        #expect(d.flat.contains("0:28 / 5:00"), "elapsed against the budget")
-        d.send(Fixtures.event("microceph.disks.micro01", "micro01", "Add Ceph disks of micro01", .succeeded(elapsed: 9), at: 49))
-        #expect(d.flat.contains("1/2 disks"))
+        #expect(d.flat.contains("Join micro03"))
+        #expect(d.flat.contains("0:07 / 5:00"), "elapsed against the budget")
+        d.send(Fixtures.event("join.micro03", "micro03", "Join micro03", .succeeded(elapsed: 8), at: 48))
+        d.send(Fixtures.event("microceph.disks.micro01", "micro01", "Add Ceph disks of micro01", .started(budget: 300), at: 48))
+        d.send(Fixtures.event("microceph.disks.micro01", "micro01", "Add Ceph disks of micro01",
+                              .progress(fraction: 0.0, message: "Adding /dev/disk/by-id/scsi-0QEMU_disk1c"), at: 49))
+        #expect(d.state.run!.list.item(id: "microceph.disks.micro01")?.amount == ProgressItem.Amount(fraction: 0, done: 0, total: 1, unit: "disks"))
+        #expect(d.flat.contains("2/2 servers"))
+        d.send(Fixtures.event("microceph.disks.micro01", "micro01", "Add Ceph disks of micro01", .succeeded(elapsed: 9), at: 57))
+        #expect(d.flat.contains("2/2 disks"))
         let lastBefore = d.state.run!.log.lines.last
         d.key(.pageUp)
         #expect(d.state.run!.log.offsetFromEnd > 0)
@@ -159,20 +165,22 @@ import Testing
 
     @Test func aFailureSaysWhereWhyWhatWasUndoneAndWhatRemains() {
         var d = Self.running()
-        d.send(.bootstrapFailed(WizardGoldenTests.failedReport))
+        d.send(Fixtures.event("join.micro03", "micro03", "Join micro03", .failed(message: "micro03: LXD refused the join: certificate mismatch"), at: 50))
+        d.send(Fixtures.event("lxd.token.micro03", "micro03", "Issue LXD join token for micro03", .cleanup(message: "Undone"), at: 51))
+        d.send(.bootstrapFailed(Fixtures.fullRunFailure))
         let text = d.text
         #expect(text.contains("The setup failed"))
-        #expect(text.contains("Where: Join micro02 on micro02"))
-        #expect(text.contains("Why:   micro02: LXD refused the join: certificate mismatch"))
-        #expect(text.contains("Undone: Issue LXD join token for micro02"))
-        #expect(text.contains("Remains: LXD on micro03 is now a cluster member"))
-        #expect(d.state.run!.list.item(id: "microceph.disks.micro01")?.state == .skipped("stopped when the setup failed"))
+        #expect(text.contains("Where: Join micro03 on micro03"))
+        #expect(text.contains("Why:   micro03: LXD refused the join: certificate mismatch"))
+        #expect(text.contains("Undone: Issue LXD join token for micro03"))
+        #expect(text.contains("Remains: LXD on micro02 is now a cluster member"))
+        #expect(d.state.run!.list.item(id: "join.micro03")?.state == .failed("micro03: LXD refused the join: certificate mismatch"))
         let fx = d.key(.char("q"))
         guard case .quit(let printed?) = fx.first else {
             Issue.record("q should quit with the report, got \(fx)")
             return
         }
-        #expect(printed.contains("MicroCloud setup failed at \"Join micro02\" on micro02"))
+        #expect(printed.contains("MicroCloud setup failed at \"Join micro03\" on micro03"))
         #expect(printed.contains("What remains:"))
     }
 
@@ -197,6 +205,18 @@ import Testing
         #expect(printed.contains("Cluster members:"))
         #expect(printed.contains("FAILURE DOMAIN"), "every column is printed")
         #expect(printed.contains("Default profile:"))
+    }
+
+    @Test func theResultsShowTheClockTheProgressShowed() {
+        var d = Self.running()
+        d.send(Fixtures.event("join.micro03", "micro03", "Join micro03", .succeeded(elapsed: 12), at: 52))
+        d.send(.tick(WizardDriver.t0.addingTimeInterval(52)))
+        #expect(d.flat.contains("0:52 so far"))
+        var report = BootstrapReport()
+        report.phaseTimings = [.init(phase: "total", seconds: 4)]   // the step graph's own clock starts later
+        d.send(.tick(WizardDriver.t0.addingTimeInterval(53)))
+        d.send(.bootstrapFinished(report, Fixtures.snapshot()))
+        #expect(d.flat.contains("MicroCloud is ready: 3 members, set up in 0:52."), "\(d.flat)")
     }
 
     @Test func ctrlCOnTheResultsQuitsWithoutAborting() {
