@@ -7,6 +7,7 @@ extension Preseed {
     /// Parses preseed YAML. Unknown keys come back as warnings; a syntax error or a wrongly typed value throws a
     /// `PreseedError` with the line and column. Call `validate()` (or `resolve`) afterwards for the rules.
     public static func parse(_ yaml: String) throws -> (Preseed, warnings: [PlanIssue]) {
+        try PreseedShape.check(yaml)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -187,13 +188,20 @@ struct PreseedReader {
 
     func int(_ node: Node?, _ path: String) throws -> Int? {
         guard let node, node.null == nil else { return nil }
-        guard case .scalar = node, let value = node.int else { throw typeError(node, path, "a whole number") }
-        return value
+        guard case .scalar(let s) = node else { throw typeError(node, path, "a whole number") }
+        switch PreseedScalar.wholeNumber(s.string, path) {
+        case .success(let value): return value
+        case .failure(var error):
+            (error.line, error.column) = (node.mark?.line, node.mark?.column)
+            throw error
+        }
     }
 
     func bool(_ node: Node?, _ path: String) throws -> Bool? {
         guard let node, node.null == nil else { return nil }
-        guard case .scalar = node, let value = node.bool else { throw typeError(node, path, "true or false") }
+        guard case .scalar(let s) = node, let value = PreseedScalar.bool(s.string) else {
+            throw typeError(node, path, "true or false")
+        }
         return value
     }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// Issue 10, reproducers 6 and 7 through the real CLI: `microcloud preseed --validate` on each hostile file must
+/// exit 2 with a message, never die of a signal (the SIGILL of an overflow) or run past its budget (the alias
+/// bomb). Needs no lab: --validate touches no network; coreutils `timeout` bounds each run.
+@Suite struct HostilePreseedTests {
+    static let budgetSeconds = 20
+
+    static var aliasBomb: String {
+        var yaml = "l0: &l0 [x]\n"
+        for i in 1...9 { yaml += "l\(i): &l\(i) [" + Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        return yaml + "? *l9\n: x\n"
+    }
+
+    static let cases: [(name: String, yaml: String, says: String)] = [
+        ("lookup_timeout", "initiator: micro01\nlookup_timeout: 1:0:0:0:0:0:0:0:0:0:0\nsystems:\n- name: micro01\n",
+         "lookup_timeout must be a whole number"),
+        ("session_timeout", "initiator: micro01\nsession_timeout: 153722867280912931:0\nsystems:\n- name: micro01\n",
+         "session_timeout must be a whole number"),
+        ("find_max", "initiator: micro01\nsystems:\n- name: micro01\nstorage:\n  local:\n  - find: type == nvme\n"
+            + "    find_max: 153722867280912931:0\n", "storage.local[0].find_max must be a whole number"),
+        ("alias bomb", aliasBomb, "write the values out"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func validateRefusesTheFileAndExits(_ index: Int) throws {
+        let c = Self.cases[index]
+        try #require(MicroCloudCLI.built, "build first: swift build")
+        let file = Command.temporaryFile("preseed.yaml")
+        try c.yaml.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = try Command.run(["timeout", "-s", "KILL", "\(Self.budgetSeconds)",
+                                 MicroCloudCLI.path, "preseed", "--validate", "--file", file.path])
+        #expect(r.status == 2, "\(c.name): \(r.failureDescription)")   // 137: hung past the budget; 132: SIGILL
+        #expect((r.stdout + r.stderr).contains(c.says), "\(c.name): \(r.failureDescription)")
+    }
+}
