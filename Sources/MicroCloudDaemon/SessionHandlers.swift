@@ -109,18 +109,23 @@ extension Daemon {
         guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value else {
             return .error(401, "Missing Authorization header (\(JoinSignature.scheme) salt:mac)")
         }
-        switch JoinSignature.verify(header: header, body: request.body, passphrase: s.passphrase) {
+        switch await s.verifier.verify(header: header, body: request.body, passphrase: s.passphrase) {
         case .valid: break
-        case .mismatch:
+        case .wrong(let attempt):
+            await s.recordFailure(attempt: attempt, locked: false)
             try? await Task.sleep(for: TrustSession.failureDelay)
-            let locked = await s.recordFailure()
-            if locked {
-                log.warning("trust session locked after repeated wrong passphrases")
-                if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session was locked after too many wrong passphrases") }
-                await refreshAnnouncement()
-            }
             return .error(403, "Wrong passphrase")
-        default:
+        case .lockedNow(let attempts):
+            await s.recordFailure(attempt: attempts, locked: true)
+            log.warning("trust session locked after \(attempts) wrong passphrases")   // once: later attempts do no work
+            if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session was locked after too many wrong passphrases") }
+            await refreshAnnouncement()
+            return .error(403, "Wrong passphrase")
+        case .busy:
+            return .error(429, "Too many passphrase attempts at once; the session locks after \(TrustSession.maxFailures) wrong ones")
+        case .locked:
+            return .error(403, "The session is locked after too many wrong passphrases; start a new one")
+        case .malformed:
             return .error(400, "Malformed Authorization header; expected \(JoinSignature.scheme) <salt>:<mac>")
         }
         guard let intent = try? request.decode(JoinIntent.self) else { return .error(400, "Malformed join intent") }

@@ -8,12 +8,13 @@ public actor TrustSession {
     public let passphrase: String
     public let expiresAt: Date
     public let events = EventLog<SessionEvent>()
+    /// Counts and checks passphrase proofs off this actor (see `PassphraseVerifier`).
+    public nonisolated let verifier = PassphraseVerifier(maxFailures: maxFailures)
 
     /// Failed passphrase proofs before the session locks. Each failure is also answered slowly (see `failureDelay`).
     public static let maxFailures = 10
     public static let failureDelay: Duration = .milliseconds(500)
 
-    public private(set) var failures = 0
     public private(set) var endReason: String?
     /// Initiator: intents received, by fingerprint, in arrival order.
     public private(set) var intents: [(fingerprint: String, intent: JoinIntent)] = []
@@ -36,14 +37,10 @@ public actor TrustSession {
 
     public var isActive: Bool { endReason == nil && Date() < expiresAt }
 
-    public func recordFailure() async -> Bool {
-        failures += 1
-        await events.append(SessionEvent(kind: .failedAttempt, message: "wrong passphrase (attempt \(failures) of \(Self.maxFailures))"))
-        if failures >= Self.maxFailures {
-            await end("Session locked after \(failures) failed passphrase attempts; start a new one")
-            return true
-        }
-        return false
+    /// A wrong passphrase the verifier counted; the one that used the last attempt ends the session.
+    public func recordFailure(attempt: Int, locked: Bool) async {
+        await events.append(SessionEvent(kind: .failedAttempt, message: "wrong passphrase (attempt \(attempt) of \(Self.maxFailures))"))
+        if locked { await end("Session locked after \(attempt) failed passphrase attempts; start a new one") }
     }
 
     /// Initiator: a proven intent. Duplicate fingerprints are refused so one server can't appear twice.

@@ -1,0 +1,58 @@
+import Dispatch
+import MicroCloudKit
+import MicroCloudNet
+
+/// Checks the passphrase proofs of one trust session, bounded and off the daemon's actor.
+///
+/// Each check claims a failure slot *before* the scrypt work and gives it back only when the proof was right, so
+/// concurrent guesses can never run more checks than the session has failures left: with 100 wrong intents sent
+/// at once, at most `maxFailures` are verified and the rest are refused without work. The scrypt itself runs on
+/// one serial dispatch queue, never on the actor or the cooperative pool, so a burst cannot stall other requests.
+public final class PassphraseVerifier: Sendable {
+    public enum Outcome: Equatable, Sendable {
+        case valid
+        /// A counted wrong passphrase; the session still accepts attempts.
+        case wrong(attempt: Int)
+        /// This wrong passphrase used the last attempt: the caller ends the session (and logs it) once.
+        case lockedNow(attempts: Int)
+        /// Every attempt left is being checked right now; no work was done for this one.
+        case busy
+        /// No attempts left; no work was done.
+        case locked
+        case malformed(String)
+    }
+
+    public let maxFailures: Int
+    private struct Counts { var failures = 0; var inFlight = 0 }
+    private let counts = Locked(Counts())
+    /// One key derivation at a time for the whole daemon: a burst queues here, on its own thread.
+    private static let queue = DispatchQueue(label: "microcloud.passphrase-verifier", qos: .utility)
+
+    public init(maxFailures: Int) { self.maxFailures = maxFailures }
+
+    public var failures: Int { counts.current.failures }
+
+    public func verify(header: String, body: [UInt8], passphrase: String) async -> Outcome {
+        let claimed: Outcome? = counts.withLock { c in
+            if c.failures >= maxFailures { return .locked }
+            if c.failures + c.inFlight >= maxFailures { return .busy }
+            c.inFlight += 1
+            return nil
+        }
+        if let claimed { return claimed }
+        let check = await withCheckedContinuation { (done: CheckedContinuation<JoinSignatureCheck, Never>) in
+            Self.queue.async { done.resume(returning: JoinSignature.verify(header: header, body: body, passphrase: passphrase)) }
+        }
+        return counts.withLock { c in
+            c.inFlight -= 1
+            switch check {
+            case .valid: return .valid
+            case .malformed(let why): return .malformed(why)
+            case .wrongScheme: return .malformed("unknown scheme")
+            case .mismatch:
+                c.failures += 1
+                return c.failures >= maxFailures ? .lockedNow(attempts: c.failures) : .wrong(attempt: c.failures)
+            }
+        }
+    }
+}
