@@ -10,7 +10,7 @@ struct TestCloud {
     let daemons: [Daemon]
     let dirs: [String]
 
-    static func start(_ count: Int, wordlist: String? = nil, port: Int = Self.port) async throws -> TestCloud {
+    static func start(_ count: Int, wordlist: String? = nil) async throws -> TestCloud {
         setenv("MICROCLOUD_WORDLIST", wordlistPath(), 1)
         var daemons: [Daemon] = []
         var dirs: [String] = []
@@ -19,7 +19,7 @@ struct TestCloud {
             var config = DaemonConfig(name: "micro0\(i)")
             config.stateDir = "\(base)/s\(i)"
             config.address = "127.0.0.\(i + 1)"
-            config.port = port   // a suite of its own may pass its own port: test runs of other checkouts share loopback
+            config.port = port
             config.lxdSocket = "\(base)/no-lxd.socket"
             config.announce = false
             let d = try Daemon(config: config, logger: Logger(label: "test-\(i)"))

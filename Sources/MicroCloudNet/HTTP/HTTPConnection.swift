@@ -12,13 +12,12 @@ final class HTTPConnection: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// Largest request body handed to a handler; bigger ones get 413.
-    static let maxRequestBody = 8 << 20
+    /// Largest request body handed to a handler; bigger ones get 413 (routes may allow less: `ServerLimits`).
+    static let maxRequestBody = ServerLimits.maxBody
     /// Beyond this much discarded body the connection is simply dropped.
     static let maxDrainedBody = 64 << 20
-    /// How long a client may take to deliver a whole request (handshake included), or sit idle between requests.
-    /// Handlers themselves run without a limit: long-polls are theirs to bound.
-    static let requestReadTimeout = TimeAmount.seconds(120)
+    // How long a client may take to deliver a whole request is `ServerLimits.requestReadTimeout`. Handlers
+    // themselves run without a limit: long-polls are theirs to bound.
 
     private let handler: HTTPHandler
     private let isLocal: Bool
@@ -27,6 +26,9 @@ final class HTTPConnection: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var received = 0
+    /// This request's body limit (from its route), and the bytes of the shared body budget it holds.
+    private var bodyLimit = 0
+    private var reserved = 0
     private var peerFingerprint: String??
     private var running: Task<Void, Never>?
     private var readDeadline: Scheduled<Void>?
@@ -45,42 +47,62 @@ final class HTTPConnection: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         readDeadline?.cancel()
+        dropBody()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
-            body = []
+            dropBody()
             received = 0
+            bodyLimit = min(Self.maxRequestBody, registry.budget.limits.bodyLimit(requestHead.method.rawValue, requestHead.uri))
+            if let declared = requestHead.headers.first(name: "Content-Length").flatMap(Int.init), declared > 0 {
+                if declared > bodyLimit {
+                    // Refused from the head alone: nothing of the body is kept or waited for.
+                    respond(tooLarge(), keepAlive: false, context: context)
+                    head = nil
+                } else if !registry.budget.reserve(declared) {
+                    busy(context)
+                } else {
+                    reserved = declared
+                    body.reserveCapacity(declared)
+                }
+            }
             if peerFingerprint == nil {
                 // Read once the first request bytes are here: by then the TLS handshake is complete.
                 let certificate = isLocal ? nil : try? context.pipeline.syncOperations.nioSSL_peerCertificate()
                 peerFingerprint = .some(certificate.flatMap(certificateFingerprint))
             }
-        case .body(var buffer):
+        case .body(let buffer):
             guard head != nil else { return }
             received += buffer.readableBytes
             if received > Self.maxDrainedBody {
                 // Far past the limit: answer and stop reading.
                 respond(tooLarge(), keepAlive: false, context: context)
                 head = nil
-            } else if received <= Self.maxRequestBody {
-                body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            } else if received <= bodyLimit {
+                // Every kept byte comes from the server-wide budget first (the declared length already did):
+                // many unfinished bodies can't add up.
+                if received > reserved {
+                    guard registry.budget.reserve(received - reserved) else { busy(context); return }
+                    reserved = received
+                }
+                body.append(contentsOf: buffer.readableBytesView)
             } else {
                 // Past the limit: keep reading (a client still writing would never see our answer) but discard.
-                body = []
+                dropBody()
             }
         case .end:
             guard let requestHead = head else { return }
             head = nil
             readDeadline?.cancel()
-            if received > Self.maxRequestBody {
+            if received > bodyLimit {
                 respond(tooLarge(), keepAlive: false, context: context)
             } else {
                 run(requestHead, body: body, context: context)
             }
-            body = []
+            dropBody()
         }
     }
 
@@ -88,6 +110,7 @@ final class HTTPConnection: ChannelInboundHandler {
         // The client left (or shutdown closed us): a long-poll waiting for it has nobody to answer.
         running?.cancel()
         readDeadline?.cancel()
+        dropBody()
         context.fireChannelInactive()
     }
 
@@ -123,7 +146,23 @@ final class HTTPConnection: ChannelInboundHandler {
     }
 
     private func tooLarge() -> HTTPResponse {
-        .error(413, "request body larger than \(Self.maxRequestBody >> 20) MiB")
+        bodyLimit >= 1 << 20 ? .error(413, "request body larger than \(bodyLimit >> 20) MiB")
+                             : .error(413, "request body larger than \(bodyLimit) bytes, the limit of this endpoint")
+    }
+
+    /// The shared body budget is spent: this request is refused and its connection closed.
+    private func busy(_ context: ChannelHandlerContext) {
+        respond(.error(503, "The server is receiving too many requests at once; try again shortly"),
+                keepAlive: false, context: context)
+        head = nil
+        dropBody()
+    }
+
+    /// Forgets the body being collected and gives its bytes back to the shared budget.
+    private func dropBody() {
+        body = []
+        registry.budget.unreserve(reserved)
+        reserved = 0
     }
 
     private func respond(_ response: HTTPResponse, keepAlive: Bool, version: HTTPVersion = .http1_1,
@@ -153,7 +192,7 @@ final class HTTPConnection: ChannelInboundHandler {
     private func armReadDeadline(_ context: ChannelHandlerContext) {
         readDeadline?.cancel()
         let channel = context.channel
-        readDeadline = context.eventLoop.scheduleTask(in: Self.requestReadTimeout) { channel.close(promise: nil) }
+        readDeadline = context.eventLoop.scheduleTask(in: registry.budget.limits.requestReadTimeout.timeAmount) { channel.close(promise: nil) }
     }
 }
 

@@ -42,10 +42,11 @@ public final class HTTPServer: Sendable {
     }
 
     /// Unix socket: removes a stale socket file, creates it with mode 0600.
-    public static func unix(path: String, handler: @escaping HTTPHandler) async throws -> HTTPServer {
+    public static func unix(path: String, limits: ServerLimits = ServerLimits(),
+                            handler: @escaping HTTPHandler) async throws -> HTTPServer {
         let target = "unix:\(path)"
         try await UnixSocketFile.removeIfStale(path, target: target)
-        let registry = ConnectionRegistry()
+        let registry = ConnectionRegistry(limits: limits)
         let bootstrap = makeBootstrap(tls: nil, isLocal: true, registry: registry, handler: handler)
         let listener = try await UnixSocketFile.bindPrivately(path, target: target) { bindPath in
             try await bootstrap.bind(unixDomainSocketPath: bindPath, cleanupExistingSocketFile: true).get()
@@ -55,7 +56,7 @@ public final class HTTPServer: Sendable {
 
     /// TLS on host:port (port 0 = ephemeral). Requests a client certificate but does not require one; any client cert
     /// is accepted at the TLS level and its fingerprint handed to the handler (authorisation is the handler's job).
-    public static func tls(host: String, port: Int, credentials: TLSCredentials,
+    public static func tls(host: String, port: Int, credentials: TLSCredentials, limits: ServerLimits = ServerLimits(),
                            handler: @escaping HTTPHandler) async throws -> HTTPServer {
         let target = hostPort(host, port)
         let context: NIOSSLContext
@@ -64,7 +65,7 @@ public final class HTTPServer: Sendable {
         } catch {
             throw TransportError(target: target, reason: "bad TLS credentials: \(error)")
         }
-        let registry = ConnectionRegistry()
+        let registry = ConnectionRegistry(limits: limits)
         let listener: Channel
         do {
             listener = try await makeBootstrap(tls: context, isLocal: false, registry: registry, handler: handler)
@@ -95,6 +96,8 @@ public final class HTTPServer: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Over the per-host or total budget: closed before any TLS or HTTP work (throwing closes it).
+                    try registry.add(channel, host: isLocal ? nil : channel.remoteAddress?.ipAddress)
                     let pipeline = channel.pipeline.syncOperations
                     if let tls {
                         // Every client certificate passes the TLS layer; the handler sees its fingerprint and decides.
@@ -106,13 +109,13 @@ public final class HTTPServer: Sendable {
                     // holds further requests on a connection until the current answer is out.
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
                     try pipeline.addHandler(HTTPConnection(handler: handler, isLocal: isLocal, registry: registry))
-                    registry.add(channel)
                 }
             }
     }
 }
 
-/// Open connections and running handler tasks, so shutdown can close the former and wait for the latter.
+/// Open connections and running handler tasks, so shutdown can close the former and wait for the latter; and the
+/// budget (connections per host and in total, buffered body bytes) they all share.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var open: [ObjectIdentifier: Channel] = [:]
@@ -120,16 +123,25 @@ final class ConnectionRegistry: Sendable {
         var tasks = 0
     }
     private let state = Locked(State())
+    let budget: ConnectionBudget
 
-    func add(_ channel: Channel) {
+    init(limits: ServerLimits) { budget = ConnectionBudget(limits: limits) }
+
+    struct Refused: Error {}
+
+    func add(_ channel: Channel, host: String?) throws {
+        guard budget.admit(host: host) else { throw Refused() }
         let id = ObjectIdentifier(channel)
         let accepted = state.withLock { state -> Bool in
             guard !state.closed else { return false }
             state.open[id] = channel
             return true
         }
-        guard accepted else { channel.close(promise: nil); return }
-        channel.closeFuture.whenComplete { _ in self.state.withLock { _ = $0.open.removeValue(forKey: id) } }
+        channel.closeFuture.whenComplete { _ in
+            self.state.withLock { _ = $0.open.removeValue(forKey: id) }
+            self.budget.release(host: host)
+        }
+        guard accepted else { throw Refused() }
     }
 
     func closeAll() {
