@@ -85,6 +85,19 @@ final class IdleFlood {
         }
     }
 
+    /// Waits until every connection got through the handshake (or `seconds` pass: a full accept queue drops
+    /// SYNs, which the kernel retries after 1, 3, 7 … s) and returns how many did.
+    func waitConnected(seconds: Double) -> Int {
+        var pending = Set(sockets)
+        let deadline = Date().addingTimeInterval(seconds)
+        while !pending.isEmpty && Date() < deadline {
+            var fds = pending.map { pollfd(fd: $0, events: Int16(POLLOUT), revents: 0) }
+            _ = poll(&fds, nfds_t(fds.count), 200)
+            for p in fds where p.revents != 0 { pending.remove(p.fd) }
+        }
+        return sockets.count - pending.count
+    }
+
     func close() {
         sockets.forEach { _ = Glibc.close($0) }
         sockets = []
