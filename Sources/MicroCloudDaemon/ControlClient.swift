@@ -16,12 +16,57 @@ public struct ControlClient: Sendable {
         try await call(HTTPRequest(method: "GET", path: "/1.0"), as: ServerInfo.self)
     }
 
+    /// Opens a session owned by this process: the daemon ends it when this process ends, however it ends.
     public func openSession(_ open: SessionOpen) async throws -> SessionOpened {
-        try await call(try .json("POST", "/1.0/session", open), as: SessionOpened.self)
+        var owned = open
+        owned.owner_pid = owned.owner_pid ?? getpid()
+        return try await call(try .json("POST", "/1.0/session", owned), as: SessionOpened.self)
+    }
+
+    public func sessionStatus() async throws -> SessionStatus {
+        try await call(HTTPRequest(method: "GET", path: "/1.0/session"), as: SessionStatus.self)
     }
 
     public func events(after: Int, wait: Int = 5) async throws -> EventBatch<SessionEvent> {
         try await call(HTTPRequest(method: "GET", path: "/1.0/session/events?after=\(after)&wait=\(wait)"), as: EventBatch<SessionEvent>.self)
+    }
+
+    /// The session's events as they happen, ending after the session's end (`.ended`, or a joiner's `.joined`).
+    /// The one polling policy: a failed poll is retried each second; once polls have failed for `lostAfter`, the
+    /// sequence throws (the daemon is gone). Cancel the consuming task to stop following.
+    public func sessionEvents(lostAfter: Duration = .seconds(30)) -> AsyncThrowingStream<SessionEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var cursor = 0
+                var failingSince: ContinuousClock.Instant?
+                while !Task.isCancelled {
+                    let batch: EventBatch<SessionEvent>
+                    do {
+                        batch = try await events(after: cursor, wait: 10)
+                        failingSince = nil
+                    } catch {
+                        let since = failingSince ?? .now
+                        failingSince = since
+                        if ContinuousClock.now - since >= lostAfter {
+                            continuation.finish(throwing: DaemonError("Lost contact with microcloudd: \(error)"))
+                            return
+                        }
+                        try? await Task.sleep(for: .seconds(1))
+                        continue
+                    }
+                    cursor = batch.next
+                    for e in batch.events {
+                        continuation.yield(e)
+                        if e.kind == .ended || e.kind == .joined {
+                            continuation.finish()
+                            return
+                        }
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 
     public func confirm(_ fingerprints: [String]) async throws {
@@ -32,12 +77,12 @@ public struct ControlClient: Sendable {
         _ = try await call(try .json("DELETE", "/1.0/session", SessionStop(reason: reason)), as: [String: Bool].self)
     }
 
-    public func members() async throws -> [MemberRecord] {
-        try await call(HTTPRequest(method: "GET", path: "/1.0/members"), as: [MemberRecord].self)
+    public func members() async throws -> [Peer] {
+        try await call(HTTPRequest(method: "GET", path: "/1.0/members"), as: [Peer].self)
     }
 
-    public func recordMembers(_ members: [MemberRecord]) async throws {
-        _ = try await call(try .json("PUT", "/1.0/members", members), as: [MemberRecord].self)
+    public func recordMembers(_ members: [Peer]) async throws {
+        _ = try await call(try .json("PUT", "/1.0/members", members), as: [Peer].self)
     }
 
     /// This server's identity, for mTLS to peers (the CLI runs as root beside its daemon).

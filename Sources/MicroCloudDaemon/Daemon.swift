@@ -13,10 +13,10 @@ public actor Daemon {
     let log: Logger
     let lxd: HTTPClient
 
-    var members: [MemberRecord]
+    var members: [Peer]
     var session: TrustSession?
     var joinLog = EventLog<ProgressEvent>()
-    var joinResult: String?
+    var joinResult: JoinResult?
     var joinTask: Task<Void, Never>?
     var lookupTask: Task<Void, Never>?
     var address: String
@@ -114,6 +114,7 @@ public actor Daemon {
     private func watchHost() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
+            await endOrphanedSession()
             if let s = session, await s.expireIfDue() {
                 log.notice("trust session timed out")
                 if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session timed out") }
@@ -137,7 +138,8 @@ public actor Daemon {
 
     func services() async -> [String: String] {
         var out: [String: String] = [:]
-        if let server: LXDServerInfo = try? await lxdMetadata(lxd, "/1.0"), !server.serverVersion.isEmpty {
+        if let metadata: JSONValue = try? await lxdMetadata(lxd, "/1.0"), case let server = LXDServer(metadata: metadata),
+           !server.serverVersion.isEmpty {
             out[ServiceKind.lxd.rawValue] = server.serverVersion
         }
         out[ServiceKind.microcloud.rawValue] = config.version
@@ -153,12 +155,12 @@ public actor Daemon {
     func isTrusted(_ context: RequestContext) async -> Bool {
         if context.isLocal { return true }
         guard let fp = context.peerFingerprint else { return false }
-        if members.contains(where: { $0.fingerprint == fp }) { return true }
+        if members.contains(where: { $0.fingerprint.hex == fp }) { return true }
         if let s = session, await s.isActive, await s.trusted.contains(fp) { return true }
         return false
     }
 
-    func recordMembers(_ list: [MemberRecord]) throws {
+    func recordMembers(_ list: [Peer]) throws {
         members = list
         try MemberStore(path: config.membersFile).save(list)
     }

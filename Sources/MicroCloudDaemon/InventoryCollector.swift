@@ -9,10 +9,12 @@ struct InventoryCollector {
 
     func collect(name: String, address: String, fingerprint: String, version: String,
                  services: [String: String]) async throws -> Inventory {
-        let server: LXDServerInfo = try await get("/1.0")
+        var server = LXDServer(metadata: try await get("/1.0") as JSONValue)
         let resources: LXDResources = try await get("/1.0/resources")
         let pools: [String] = try await get("/1.0/storage-pools")
         let networks: [LXDNetwork] = try await get("/1.0/networks?recursion=1")
+        server.storagePools = pools.map { lastComponent($0) }
+        server.networks = networks.map(\.name)
         var interfaces: [NetworkInterface] = []
         for network in networks {
             let state: LXDNetworkState? = try? await get("/1.0/networks/\(network.name)/state")
@@ -22,8 +24,7 @@ struct InventoryCollector {
         for (key, value) in services { if let k = ServiceKind(rawValue: key) { kinds[k] = value } }
         return Inventory(name: name, address: address, fingerprint: fingerprint, version: version,
                          disks: ownDisks(resources.disks), interfaces: interfaces, services: kinds,
-                         lxd: LXDFacts(server: server, storagePools: pools.map { lastComponent($0) },
-                                       networks: networks.map(\.name)))
+                         lxd: server)
     }
 
     /// With `--only-disk`, just those disks: LXD's own entry when it lists the device, else one read from sysfs

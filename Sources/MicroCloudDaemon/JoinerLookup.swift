@@ -36,7 +36,7 @@ extension Daemon {
                 await s.end("Found \"\(info.name)\" at \(target), but the initiator should be \"\(wanted)\"")
                 return
             }
-            await s.setInitiator(MemberRecord(name: info.name, address: target, fingerprint: probe.fingerprint))
+            await s.setInitiator(Peer(name: info.name, address: target, fingerprint: Fingerprint(probe.fingerprint)))
             log.notice("found the initiator", metadata: ["name": "\(info.name)", "address": "\(target)"])
         } catch is CancellationError {
             return

@@ -1,4 +1,5 @@
 import Foundation
+import MicroCloudKit
 
 /// The MicroCloud membership this daemon belongs to, kept in the state dir so trust survives restarts.
 public struct MemberStore: Sendable {
@@ -6,12 +7,12 @@ public struct MemberStore: Sendable {
 
     public init(path: String) { self.path = path }
 
-    public func load() -> [MemberRecord] {
+    public func load() -> [Peer] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return (try? JSONDecoder().decode([MemberRecord].self, from: data)) ?? []
+        return (try? JSONDecoder().decode([Peer].self, from: data)) ?? []
     }
 
-    public func save(_ members: [MemberRecord]) throws {
+    public func save(_ members: [Peer]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let tmp = path + ".tmp"

@@ -3,51 +3,85 @@ import MicroCloudKit
 import MicroCloudNet
 
 /// Who may call a route. Every route that changes state needs more than `.public`.
-enum Access {
+enum Access: Sendable {
     /// Anyone (reads what mDNS already announces).
     case `public`
     /// Anyone who proves the session passphrase (HMAC over the body).
     case passphrase
     /// The local CLI (control socket) or a trusted peer (member, or trusted by the session), by certificate.
     case trusted
+    /// As `.trusted`, and also the peer this server's session dealt with, after the session ended: the initiator
+    /// we proved ourselves to may stop us before it confirmed us, and may read how our join ended (a failed join
+    /// ends the session, and the reason must still reach the initiator).
+    case sessionPeer
     /// The local CLI only.
     case local
 }
 
-extension Daemon {
-    nonisolated func access(for request: HTTPRequest) -> Access? {
+/// One endpoint: who may call it and what answers. The table below is the only list of routes.
+struct Route: Sendable {
+    /// nil: any method (the LXD proxy passes every method on).
+    let method: String?
+    /// The path, or with `prefix` every path under it (the LXD proxy).
+    let path: String
+    var prefix = false
+    let access: Access
+    let handler: @Sendable (Daemon, HTTPRequest, RequestContext) async throws -> HTTPResponse
+
+    func matches(_ request: HTTPRequest) -> Bool {
         let r = request.route
-        switch (request.method, r) {
-        case ("GET", "/1.0"): return .public
-        case ("POST", "/1.0/session/join"): return .passphrase
-        case ("PUT", "/1.0/session/stop"): return .trusted
-        case ("GET", "/1.0/inventory"), ("PUT", "/1.0/services"), ("GET", "/1.0/services/progress"): return .trusted
-        case (_, _) where r.hasPrefix("/1.0/services/lxd/") || r == "/1.0/services/lxd": return .trusted
-        case ("POST", "/1.0/session"), ("DELETE", "/1.0/session"), ("GET", "/1.0/session/events"),
-             ("POST", "/1.0/session/confirm"), ("GET", "/1.0/members"), ("PUT", "/1.0/members"):
-            return .local
-        default: return nil
-        }
+        guard prefix else { return method == request.method && r == path }
+        return r == path || r.hasPrefix(path + "/")
+    }
+}
+
+extension Daemon {
+    static let routes: [Route] = [
+        Route(method: "GET", path: "/1.0", access: .public) { d, _, _ in .json(await d.serverInfo()) },
+        Route(method: "POST", path: "/1.0/session/join", access: .passphrase) { d, r, c in await d.receiveIntent(r, c) },
+        Route(method: "PUT", path: "/1.0/session/stop", access: .sessionPeer) { d, r, _ in
+            try await d.peerStop(r.decode(SessionStop.self))
+        },
+        Route(method: "GET", path: "/1.0/inventory", access: .trusted) { d, _, _ in try await d.inventoryResponse() },
+        Route(method: "PUT", path: "/1.0/services", access: .trusted) { d, r, _ in try await d.startJoin(r.decode(ServicesPut.self)) },
+        Route(method: "GET", path: "/1.0/services/progress", access: .sessionPeer) { d, r, _ in await d.joinProgress(r) },
+        Route(method: nil, path: "/1.0/services/lxd", prefix: true, access: .trusted) { d, r, _ in await d.proxyLXD(r) },
+        Route(method: "POST", path: "/1.0/session", access: .local) { d, r, _ in try await d.openSession(r.decode(SessionOpen.self)) },
+        Route(method: "DELETE", path: "/1.0/session", access: .local) { d, r, _ in
+            await d.abortSession(r.body.isEmpty ? SessionStop(reason: "Initiator aborted the setup") : try r.decode(SessionStop.self))
+        },
+        Route(method: "GET", path: "/1.0/session", access: .local) { d, _, _ in await d.sessionStatus() },
+        Route(method: "GET", path: "/1.0/session/events", access: .local) { d, r, _ in await d.sessionEvents(r) },
+        Route(method: "POST", path: "/1.0/session/confirm", access: .local) { d, r, _ in try await d.confirm(r.decode(SessionConfirm.self)) },
+        Route(method: "GET", path: "/1.0/members", access: .local) { d, _, _ in .json(await d.members) },
+        // Trusted, not only local: after a run the initiator tells every member the final membership.
+        Route(method: "PUT", path: "/1.0/members", access: .trusted) { d, r, _ in
+            try await d.recordMembers(try r.decode([Peer].self))
+            await d.refreshAnnouncement()
+            return .json(await d.members)
+        },
+    ]
+
+    nonisolated func route(for request: HTTPRequest) -> Route? {
+        Self.routes.first { $0.matches(request) }
     }
 
     public func handle(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
-        guard let access = access(for: request) else {
+        guard let route = route(for: request) else {
             return .error(404, "Unknown endpoint \(request.method) \(request.route)")
         }
-        switch access {
+        switch route.access {
         case .public, .passphrase: break
         case .local:
             guard context.isLocal else { return .error(403, "This endpoint is only available on the local control socket") }
+        case .sessionPeer:
+            if await isSessionPeer(context) { break }
+            guard await isTrusted(context) else { return .error(403, "Not authorized: certificate not trusted") }
         case .trusted:
-            // Stop requests are also accepted from the initiator we proved ourselves to, before it confirmed us.
-            if request.route == "/1.0/session/stop", let s = session, let fp = context.peerFingerprint,
-               await s.initiator?.fingerprint == fp {
-                break
-            }
             guard await isTrusted(context) else { return .error(403, "Not authorized: certificate not trusted") }
         }
         do {
-            return try await dispatch(request, context)
+            return try await route.handler(self, request, context)
         } catch let e as DecodingError {
             return .error(400, "Malformed request body: \(describe(e))")
         } catch {
@@ -55,26 +89,11 @@ extension Daemon {
         }
     }
 
-    private func dispatch(_ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
-        switch (request.method, request.route) {
-        case ("GET", "/1.0"): return .json(await serverInfo())
-        case ("POST", "/1.0/session"): return try await openSession(request.decode(SessionOpen.self))
-        case ("DELETE", "/1.0/session"): return await abortSession(request.body.isEmpty ? SessionStop(reason: "Initiator aborted the setup") : try request.decode(SessionStop.self))
-        case ("GET", "/1.0/session/events"): return await sessionEvents(request)
-        case ("POST", "/1.0/session/confirm"): return try await confirm(request.decode(SessionConfirm.self))
-        case ("POST", "/1.0/session/join"): return await receiveIntent(request, context)
-        case ("PUT", "/1.0/session/stop"): return try await peerStop(request.decode(SessionStop.self))
-        case ("GET", "/1.0/members"): return .json(members)
-        case ("PUT", "/1.0/members"):
-            try recordMembers(try request.decode([MemberRecord].self))
-            await refreshAnnouncement()
-            return .json(members)
-        case ("GET", "/1.0/inventory"): return try await inventoryResponse()
-        case ("PUT", "/1.0/services"): return try await startJoin(request.decode(ServicesPut.self))
-        case ("GET", "/1.0/services/progress"): return await joinProgress(request)
-        default:
-            return await proxyLXD(request)
-        }
+    /// The initiator this joiner proved itself to, or a peer its session trusted; whether or not the session still runs.
+    private func isSessionPeer(_ context: RequestContext) async -> Bool {
+        guard let s = session, let fp = context.peerFingerprint else { return false }
+        if await s.initiator?.fingerprint.hex == fp { return true }
+        return await s.trusted.contains(fp)
     }
 }
 

@@ -29,13 +29,13 @@ extension Daemon {
                     await session?.note(SessionEvent(kind: .progress, progress: event))
                 }
             }
-            var result = ""
+            var result = JoinResult.joined
             do {
                 let lxdJoins = put.services.filter { $0.service == .lxd }
                 if !lxdJoins.isEmpty { try await agent.join(services: lxdJoins, progress: { sink.yield($0) }) }
                 try self.recordMembers(put.members)
             } catch {
-                result = "\(error)"
+                result = .failed(reason: "\(error)")
             }
             sink.finish()
             await pump.value
@@ -44,16 +44,17 @@ extension Daemon {
         return HTTPResponse.json(["started": true], status: 202)
     }
 
-    private func finishJoin(result: String, session: TrustSession?) async {
+    private func finishJoin(result: JoinResult, session: TrustSession?) async {
         joinResult = result
         await joinLog.close()
-        if result.isEmpty {
+        switch result {
+        case .joined:
             log.notice("joined", metadata: ["members": "\(members.count)"])
             await session?.note(SessionEvent(kind: .joined, message: "Successfully joined the MicroCloud cluster"))
             await session?.end("Joined")
-        } else {
-            log.error("join failed: \(result)")
-            await session?.end("Joining failed: \(result)")
+        case .failed(let reason):
+            log.error("join failed: \(reason)")
+            await session?.end("Joining failed: \(reason)")
         }
         await refreshAnnouncement()
     }
@@ -64,16 +65,4 @@ extension Daemon {
         let done = joinResult
         return .json(ServicesProgress(events: batch.events, next: batch.next, result: batch.next >= (await joinLog.count) ? done : nil))
     }
-}
-
-/// "10.0.0.1:8443" / "[fd00::1]:8443" / "10.0.0.1" → host and port.
-func splitHostPort(_ text: String, defaultPort: Int) -> (String, Int) {
-    if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-        let host = String(text[text.index(after: text.startIndex)..<close])
-        let rest = text[text.index(after: close)...]
-        return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? defaultPort : defaultPort)
-    }
-    let parts = text.split(separator: ":")
-    if parts.count == 2, let port = Int(parts[1]) { return (String(parts[0]), port) }
-    return (text, defaultPort)
 }

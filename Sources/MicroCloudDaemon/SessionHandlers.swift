@@ -25,7 +25,8 @@ extension Daemon {
             passphrase = given
         }
         let s = TrustSession(role: open.role, passphrase: passphrase, timeout: .seconds(open.timeout_seconds),
-                             initiatorAddress: open.initiator_address, initiatorName: open.initiator_name)
+                             initiatorAddress: open.initiator_address, initiatorName: open.initiator_name,
+                             ownerPID: open.owner_pid)
         session = s
         joinLog = EventLog()
         joinResult = nil
@@ -44,6 +45,20 @@ extension Daemon {
         let p = pollParameters(request)
         let batch = await s.events.wait(after: p.after, timeout: p.wait)
         return .json(EventBatch(events: batch.events, next: batch.next))
+    }
+
+    func sessionStatus() async -> HTTPResponse {
+        guard let s = session else { return .error(404, "No session") }
+        let peers = s.role == .initiator ? await s.intents.map { $0.intent.name } : [await s.initiator?.name].compactMap { $0 }
+        return .json(SessionStatus(role: s.role, active: await s.isActive, expires_at: s.expiresAt, owner_pid: s.ownerPID,
+                                   ended: await s.endReason, peers: peers))
+    }
+
+    /// Ends a session whose owner process is gone (killed, crashed): nobody is left to finish or abort it.
+    func endOrphanedSession() async {
+        guard let s = session, let pid = s.ownerPID, await s.isActive, kill(pid, 0) == -1, errno == ESRCH else { return }
+        log.notice("session owner ended", metadata: ["pid": "\(pid)"])
+        _ = await abortSession(SessionStop(reason: "The process that opened the session (pid \(pid)) ended, so the session is closed"))
     }
 
     func abortSession(_ stop: SessionStop) async -> HTTPResponse {
@@ -147,7 +162,7 @@ extension Daemon {
             log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
             return .json(await serverInfo())
         case .joiner:
-            guard let found = await s.initiator, found.fingerprint == certFP else {
+            guard let found = await s.initiator, found.fingerprint.hex == certFP else {
                 return .error(403, "Confirmation from a server we did not ask to join")
             }
             await s.confirm(by: certFP)

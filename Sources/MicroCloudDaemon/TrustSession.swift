@@ -21,13 +21,16 @@ public actor TrustSession {
     /// Fingerprints trusted for the length of the session (initiator: selected joiners; joiner: the initiator).
     public private(set) var trusted: Set<String> = []
     /// Joiner: the initiator we found and proved ourselves to (trusted for `stop` even before confirmation).
-    public private(set) var initiator: MemberRecord?
+    public private(set) var initiator: Peer?
     /// Joiner criteria (preseed / --initiator-address).
     public let initiatorAddress: String?
     public let initiatorName: String?
+    /// The local process that opened the session; the daemon ends the session when it is gone.
+    public let ownerPID: Int32?
 
     public init(role: SessionRole, passphrase: String, timeout: Duration,
-                initiatorAddress: String? = nil, initiatorName: String? = nil) {
+                initiatorAddress: String? = nil, initiatorName: String? = nil, ownerPID: Int32? = nil) {
+        self.ownerPID = ownerPID
         self.role = role
         self.passphrase = passphrase
         self.expiresAt = Date().addingTimeInterval(TimeInterval(timeout.components.seconds))
@@ -58,9 +61,9 @@ public actor TrustSession {
 
     public func trust(_ fingerprint: String) { trusted.insert(fingerprint) }
 
-    public func setInitiator(_ record: MemberRecord) async {
+    public func setInitiator(_ record: Peer) async {
         initiator = record
-        await events.append(SessionEvent(kind: .initiatorFound, name: record.name, address: record.address, fingerprint: record.fingerprint))
+        await events.append(SessionEvent(kind: .initiatorFound, name: record.name, address: record.address, fingerprint: record.fingerprint.hex))
     }
 
     public func confirm(by fingerprint: String) async {

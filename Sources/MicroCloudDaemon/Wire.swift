@@ -45,13 +45,27 @@ public struct SessionOpen: Codable, Sendable {
     /// Joiner: accept only an initiator of this name (preseed's `initiator`).
     public var initiator_name: String?
     public var lookup_timeout_seconds: Int?
+    /// The process that opened the session (the local CLI): when it ends, so does the session.
+    public var owner_pid: Int32?
 
     public init(role: SessionRole, timeoutSeconds: Int, passphrase: String? = nil, initiatorAddress: String? = nil,
-                initiatorName: String? = nil, lookupTimeoutSeconds: Int? = nil) {
+                initiatorName: String? = nil, lookupTimeoutSeconds: Int? = nil, ownerPID: Int32? = nil) {
         self.role = role; self.timeout_seconds = timeoutSeconds; self.passphrase = passphrase
         self.initiator_address = initiatorAddress; self.initiator_name = initiatorName
-        self.lookup_timeout_seconds = lookupTimeoutSeconds
+        self.lookup_timeout_seconds = lookupTimeoutSeconds; self.owner_pid = ownerPID
     }
+}
+
+/// Control socket `GET /1.0/session`: the current (or last) session, for `microcloud session`.
+public struct SessionStatus: Codable, Sendable {
+    public var role: SessionRole
+    public var active: Bool
+    public var expires_at: Date
+    public var owner_pid: Int32?
+    /// Why it ended, once it did.
+    public var ended: String?
+    /// Joiners that proved the passphrase (initiator), or the initiator found (joiner).
+    public var peers: [String]
 }
 
 public struct SessionOpened: Codable, Sendable {
@@ -112,23 +126,14 @@ public struct SessionStop: Codable, Sendable {
     public init(reason: String) { self.reason = reason }
 }
 
-/// A member of the MicroCloud, as every daemon records it after bootstrap.
-public struct MemberRecord: Codable, Sendable, Equatable {
-    public var name: String
-    public var address: String
-    public var fingerprint: String
-    public init(name: String, address: String, fingerprint: String) {
-        self.name = name; self.address = address; self.fingerprint = fingerprint
-    }
-}
-
 /// `PUT /1.0/services` (peer, trusted): join these services with these tokens, and remember the membership.
 public struct ServicesPut: Codable, Sendable {
     public var services: [ServiceJoin]
-    /// The whole membership, so every daemon knows (and trusts) its peers after the run.
-    public var members: [MemberRecord]
+    /// The members certain when this one joins: the initiator and the joiner itself. The initiator sends the whole
+    /// membership (`PUT /1.0/members`) once the run succeeded, so a failed run leaves no server named that never joined.
+    public var members: [Peer]
 
-    public init(services: [ServiceJoin], members: [MemberRecord]) {
+    public init(services: [ServiceJoin], members: [Peer]) {
         self.services = services
         self.members = members
     }
@@ -138,6 +143,12 @@ public struct ServicesPut: Codable, Sendable {
 public struct ServicesProgress: Codable, Sendable {
     public var events: [ProgressEvent]
     public var next: Int
-    /// nil while running; "" on success; the error otherwise.
-    public var result: String?
+    /// nil while the join runs.
+    public var result: JoinResult?
+}
+
+/// How a joiner's join ended; a failure carries the joiner's own reason to the initiator.
+public enum JoinResult: Codable, Sendable, Equatable {
+    case joined
+    case failed(reason: String)
 }

@@ -42,7 +42,7 @@ enum Bench {
 
     static func server(_ i: Int, state: String) -> Server {
         let fp = String(format: "%012x", i * 7919)
-        return Server(name: String(format: "micro%04d", i), address: "10.0.\(i / 250).\(i % 250 + 2)", fingerprint: fp,
+        return Server(name: String(format: "micro%04d", i), address: "10.0.\(i / 250).\(i % 250 + 2)", fingerprint: Fingerprint(fp),
                       version: state == "ready" ? "0.1.0" : "0.1.1")
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MicroCloudDaemon
+import MicroCloudKit
 import MicroCloudNet
 
 /// `microcloud demo`: a local demo cloud. Three lab servers in network namespaces, `microcloud join` waiting on
@@ -25,7 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
         let passphrase = Passphrase.generate(from: try Wordlist.shared())
         let secret = status[0].directory + "/demo-passphrase"
         _ = FileManager.default.createFile(atPath: secret, contents: Data(passphrase.utf8), attributes: [.posixPermissions: 0o600])
-        var joiners: [Process] = []
+        var joiners: [pid_t] = []
         for (i, server) in status.enumerated().dropFirst() {
             let log = server.directory + "/join.log"
             joiners.append(try Shell.start([lab, "exec", String(i + 1), "env", "MICROCLOUD_STATE_DIR=\(server.stateDir)", cli, "join",
@@ -38,9 +39,9 @@ struct DemoCommand: AsyncParsableCommand {
         let wizard = try Shell.runInteractive([lab, "exec", "1", "env", "MICROCLOUD_STATE_DIR=\(status[0].stateDir)",
                                                "TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "xterm-256color")",
                                                cli, "init", "--passphrase", passphrase])
-        for j in joiners where j.isRunning { j.terminate() }
+        for j in joiners { kill(j, SIGTERM) }   // one that already ended is a zombie until waited for: no harm
         for (server, j) in zip(status.dropFirst(), joiners) {
-            j.waitUntilExit()
+            _ = Subprocess.wait(j)
             let tail = (try? String(contentsOfFile: server.directory + "/join.log", encoding: .utf8))?
                 .split(separator: "\n").suffix(1).joined() ?? ""
             print("\(server.name): \(tail)")
@@ -100,55 +101,23 @@ struct LabStatus: Decodable {
     }
 }
 
+/// Programs the demo runs, through the one spawning helper.
 enum Shell {
-    static func process(_ args: [String]) -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        return p
-    }
-
     static func run(_ args: [String]) throws {
-        let p = process(args)
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw ValidationError("`\(args.joined(separator: " "))` failed (exit \(p.terminationStatus))") }
+        let status = Subprocess.wait(try Subprocess.start(args))
+        guard status == 0 else { throw ValidationError("`\(args.joined(separator: " "))` failed (exit \(status))") }
     }
 
-    /// Runs in this terminal and returns the exit status. posix_spawn, not Foundation's Process: Process puts the
-    /// child in a process group of its own, and a full-screen program outside the terminal's foreground group can
-    /// neither read its keys nor get Ctrl-C (its reads fail with EIO).
+    /// Runs in this terminal (in our process group, so a full-screen program gets its keys and Ctrl-C).
     static func runInteractive(_ args: [String]) throws -> Int32 {
-        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env"] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, "/usr/bin/env", nil, nil, argv, environ)
-        guard code == 0 else { throw ValidationError("cannot start \(args.first ?? "?"): \(String(cString: strerror(code)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        Subprocess.wait(try Subprocess.start(args, stdin: .inherit))
     }
 
-    static func start(_ args: [String], log: String) throws -> Process {
-        let p = process(args)
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        return p
+    static func start(_ args: [String], log: String) throws -> pid_t {
+        try Subprocess.start(args, stdout: .file(log), stderr: .stdout)
     }
 
     static func capture(_ args: [String]) throws -> String {
-        let p = process(args)
-        let out = URL(fileURLWithPath: NSTemporaryDirectory() + "mc-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        try p.run()
-        p.waitUntilExit()
-        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        try Subprocess.run(args).stdout
     }
 }

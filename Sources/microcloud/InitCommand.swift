@@ -28,10 +28,10 @@ struct InitCommand: AsyncParsableCommand {
         guard members.isEmpty else {
             throw ValidationError("MicroCloud is already initialized (\(members.count) members); see `microcloud status`")
         }
-        let flow = try await InitiatorFlow(control: control)
+        let driver = try await InitiatorDriver(control: control)
         let log = logFile ?? daemon.stateDir + "/init.log"
         let terminal = try CursesTerminal(options: .fromEnvironment(noColorFlag: noColor, logPath: log))
-        let runner = WizardRunner(control: control, flow: flow, sessionTimeout: sessionTimeout,
+        let runner = WizardRunner(driver: driver, sessionTimeout: sessionTimeout,
                                   passphrase: passphrase.flatMap(Passphrase.normalise))
         let (initial, firstEffects) = Wizard.update(Wizard.start(now: Date(), size: terminal.size),
                                                     .addresses(WizardRunner.hostAddresses()))
@@ -40,7 +40,6 @@ struct InitCommand: AsyncParsableCommand {
             await runner.perform(effect, sink)
         }
         terminal.restore()
-        await runner.finish(final)
         if let text = final.exitText { print(text) }
         if FileManager.default.fileExists(atPath: daemon.stateDir + "/bootstrap.log") {
             print("The bootstrap's events are in \(daemon.stateDir)/bootstrap.log (JSON lines).")

@@ -7,17 +7,10 @@ import MicroCloudKit
 struct JoinerRun {
     /// Follows the local session's events until it ends (joined, or ended for a reason).
     static func follow(_ control: ControlClient, _ handle: (SessionEvent) -> Void) async {
-        var cursor = 0
-        while !Task.isCancelled {
-            guard let batch = try? await control.events(after: cursor, wait: 10) else {
-                handle(SessionEvent(kind: .ended, message: "lost contact with microcloudd"))
-                return
-            }
-            cursor = batch.next
-            for e in batch.events {
-                handle(e)
-                if e.kind == .ended || e.kind == .joined { return }
-            }
+        do {
+            for try await e in control.sessionEvents() { handle(e) }
+        } catch {
+            handle(SessionEvent(kind: .ended, message: "\(error)"))
         }
     }
 
@@ -28,17 +21,8 @@ struct JoinerRun {
         _ = try await control.openSession(open)
         let own = try control.identity()
         if open.initiator_address == nil { out.line("Searching for an eligible system ...") }
-        var cursor = 0
-        while true {
-            let batch: EventBatch<SessionEvent>
-            do {
-                batch = try await control.events(after: cursor, wait: 10)
-            } catch {
-                out.error("\(error)")
-                throw ExitCode(1)
-            }
-            cursor = batch.next
-            for e in batch.events {
+        do {
+            for try await e in control.sessionEvents() {
                 switch e.kind {
                 case .initiatorFound:
                     out.line(" Found system \(e.name ?? "?") at \(e.address ?? "?") using fingerprint \(e.fingerprint.map { String($0.prefix(12)) } ?? "?")")
@@ -61,6 +45,13 @@ struct JoinerRun {
                     break
                 }
             }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            out.error("\(error)")
+            throw ExitCode(1)
         }
+        out.error("Failed waiting during join: the session ended")
+        throw ExitCode(1)
     }
 }

@@ -6,7 +6,8 @@ struct MicroCloudCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "microcloud",
         abstract: "Turn a handful of servers into one private cloud (LXD, MicroCeph, MicroOVN).",
-        subcommands: [InitCommand.self, JoinCommand.self, PreseedCommand.self, StatusCommand.self, DiscoverCommand.self, DemoCommand.self])
+        subcommands: [InitCommand.self, JoinCommand.self, PreseedCommand.self, StatusCommand.self, SessionCommand.self,
+                      DiscoverCommand.self, DemoCommand.self])
 }
 
 /// Options every command that talks to the local daemon shares.

@@ -3,7 +3,7 @@ import Foundation
 import MicroCloudDaemon
 import MicroCloudKit
 
-/// The initiator's side of a preseed run: accept the listed systems, plan, bootstrap, show the result.
+/// The initiator's side of a preseed run: renders what the initiator driver yields (the wizard renders the same).
 struct PreseedInitiator {
     let preseed: Preseed
     let control: ControlClient
@@ -11,70 +11,95 @@ struct PreseedInitiator {
     let dryRun: Bool
 
     func run() async throws {
-        let flow = try await InitiatorFlow(control: control)
-        let expected = Set(preseed.systems.map(\.name)).subtracting([flow.local.name])
-        var members = [flow.local]
-        if !expected.isEmpty {
-            _ = try await control.openSession(SessionOpen(role: .initiator, timeoutSeconds: preseed.sessionTimeout ?? 3600,
-                                                          passphrase: preseed.sessionPassphrase))
-            out.line("Searching for joining systems (\(expected.sorted().joined(separator: ", ")))")
-            do {
-                members += try await collectJoiners(expected, wait: .seconds(preseed.lookupTimeout ?? 60))
-            } catch {
-                try? await control.abort(reason: "Initiator aborted the setup: \(error)")
-                throw error
-            }
+        let driver = try await InitiatorDriver(control: control)
+        let interrupted = Locked(false)
+        let work = Task { try await drive(driver) }
+        // SIGINT/SIGTERM: a run under way stops and undoes what it did (and still prints its report); before it,
+        // the wait is cancelled. Either way the session is closed and the joiners are told.
+        let signals = SignalWatch([SIGINT, SIGTERM]) {
+            interrupted.set(true)
+            out.error("Interrupted: telling the joiners and undoing what was done")
+            if !driver.interrupt() { work.cancel() }
         }
+        defer { signals.stop() }
         do {
-            try await formCloud(flow: flow, members: members)
+            try await work.value
+        } catch _ where interrupted.current {
+            throw ExitCode(130)
+        }
+        if interrupted.current { throw ExitCode(130) }
+    }
+
+    private func drive(_ driver: InitiatorDriver) async throws {
+        let expected = Set(preseed.systems.map(\.name)).subtracting([driver.local.name])
+        do {
+            if expected.isEmpty {
+                try await driver.confirm([])
+            } else {
+                _ = try await driver.openSession(timeoutSeconds: preseed.sessionTimeout ?? 3600, passphrase: preseed.sessionPassphrase)
+                out.line("Searching for joining systems (\(expected.sorted().joined(separator: ", ")))")
+                let joiners = try await collectJoiners(driver, expected, wait: .seconds(preseed.lookupTimeout ?? 60))
+                try await driver.confirm(joiners)
+            }
+            try await formCloud(driver)
         } catch {
-            if !expected.isEmpty { try? await control.abort(reason: "Initiator aborted the setup") }
+            // Every way out of a failed run closes the session, so joiners stop waiting and a re-run can start one.
+            // In a task of its own: this one may be cancelled (interrupted), and the joiners must still be told.
+            let reason = "Initiator aborted the setup" + (error is ExitCode || error is CancellationError ? "" : ": \(error)")
+            await Task { await driver.abort(reason: reason) }.value
             throw error
         }
     }
 
-    /// Waits until every listed system has proven the passphrase, then confirms exactly those.
-    private func collectJoiners(_ expected: Set<String>, wait: Duration) async throws -> [MemberRecord] {
-        var arrived: [String: MemberRecord] = [:]
-        var cursor = 0
-        let deadline = ContinuousClock.now + wait
-        while arrived.count < expected.count {
-            if ContinuousClock.now >= deadline {
-                let missing = expected.subtracting(arrived.keys).sorted()
-                for name in missing { out.error("System \"\(name)\" hasn't reached out") }
+    /// Waits until every listed system has proven the passphrase; returns their fingerprints.
+    private func collectJoiners(_ driver: InitiatorDriver, _ expected: Set<String>, wait: Duration) async throws -> [String] {
+        let events = driver.sessionEvents()
+        let outcome: [String]? = try await withThrowingTaskGroup(of: [String]?.self) { group in
+            group.addTask {
+                var arrived: [String: String] = [:]
+                for try await e in events {
+                    switch e.kind {
+                    case .intent:
+                        guard let name = e.name, let fp = e.fingerprint, let address = e.address else { continue }
+                        if expected.contains(name) {
+                            arrived[name] = fp
+                            out.line("Detected joining system \"\(name)\" at \"\(address)\" (fingerprint \(fp.prefix(12)))")
+                            if arrived.count == expected.count { return Array(arrived.values) }
+                        } else {
+                            out.warning("Ignoring \"\(name)\" at \(address): not listed under systems")
+                        }
+                    case .failedAttempt: out.warning(e.message ?? "a wrong passphrase was tried")
+                    case .ended:
+                        out.error("The trust session ended: \(e.message ?? "")")
+                        throw ExitCode(1)
+                    default: break
+                    }
+                }
                 throw ExitCode(1)
             }
-            let batch = try await control.events(after: cursor, wait: 2)
-            cursor = batch.next
-            for e in batch.events {
-                switch e.kind {
-                case .intent:
-                    guard let name = e.name, let fp = e.fingerprint, let address = e.address else { continue }
-                    if expected.contains(name) {
-                        arrived[name] = MemberRecord(name: name, address: address, fingerprint: fp)
-                        out.line("Detected joining system \"\(name)\" at \"\(address)\" (fingerprint \(fp.prefix(12)))")
-                    } else {
-                        out.warning("Ignoring \"\(name)\" at \(address): not listed under systems")
-                    }
-                case .failedAttempt: out.warning(e.message ?? "a wrong passphrase was tried")
-                case .ended:
-                    out.error("The trust session ended: \(e.message ?? "")")
-                    throw ExitCode(1)
-                default: break
-                }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                return nil
             }
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
         }
-        let joiners = arrived.values.sorted { $0.name < $1.name }
-        try await control.confirm(joiners.map(\.fingerprint))
-        return joiners
+        guard let outcome else {
+            // The deadline passed: name who never reached out (the event task kept its list; ask the driver's).
+            let arrived = Set(driver.provenNames)
+            for name in expected.subtracting(arrived).sorted() { out.error("System \"\(name)\" hasn't reached out") }
+            throw ExitCode(1)
+        }
+        return outcome
     }
 
-    private func formCloud(flow: InitiatorFlow, members: [MemberRecord]) async throws {
+    private func formCloud(_ driver: InitiatorDriver) async throws {
         out.line("Gathering system information ...")
-        let gathered = await flow.inventories(of: members)
+        let gathered = await driver.inventories()
         gathered.problems.forEach { out.error($0) }
         if !gathered.problems.isEmpty { throw ExitCode(1) }
-        let (plan, issues) = preseed.resolve(inventories: gathered.found, localName: flow.local.name)
+        let (plan, issues) = preseed.resolve(inventories: gathered.found, localName: driver.local.name)
         issues.filter { $0.severity == .warning }.forEach { out.warning("\($0.field): \($0.message)") }
         let errors = issues.filter { $0.severity == .error }
         guard let plan, errors.isEmpty else {
@@ -82,54 +107,50 @@ struct PreseedInitiator {
             out.line("Nothing was changed.")
             throw ExitCode(2)
         }
-        let bootstrapper = flow.bootstrapper(members: members)
         if dryRun {
             out.line(plan.summaryText)
             out.line("Steps:")
-            for step in try bootstrapper.steps(for: plan) { out.line("  \(step.id)  \(step.title)") }
-            try? await control.abort(reason: "The initiator only did a dry run")
+            for step in try driver.steps(for: plan) { out.line("  \(step.id)  \(step.title)") }
+            try await driver.close(reason: "The initiator only did a dry run")
             return
         }
         out.line("Initializing the cloud ...")
-        do {
-            for try await event in bootstrapper.run(plan) { out.event(event) }
-        } catch let failed as BootstrapFailed {
-            ReportPrinter(out: out).failure(failed.report)
-            throw ExitCode(1)
+        for await update in driver.run(plan) {
+            switch update {
+            case .progress(let event):
+                out.event(event)
+            case .finished(.failed(let report)):
+                for line in report.failureLines {
+                    if line.tone == .headline { out.error(line.text) } else { out.line(line.text) }
+                }
+                throw ExitCode(1)
+            case .finished(.formed(let report, let snapshot)):
+                out.line(RunSummary.text(snapshot))
+                out.line("Wall time per phase:\n" + report.timingTable.render())
+            }
         }
-        try await flow.recordMembership(members)
-        let report = bootstrapper.report
-        let snapshot = try await flow.readback()
-        ResultPrinter(out: out).print(snapshot)
-        if let report { ReportPrinter(out: out).timings(report) }
-        out.line("MicroCloud is ready")
     }
 }
 
-/// Result tables as `lxc` prints them.
-struct ResultPrinter {
-    let out: ProgressPrinter
-    func print(_ s: ClusterSnapshot) {
-        out.line("Cluster members:\n" + ResultTables.members(s.members).render())
-        out.line("Storage pools:\n" + ResultTables.pools(s.pools).render())
-        out.line("Networks:\n" + ResultTables.networks(s.networks.filter(\.managed)).render())
-        out.line("Default profile:\n" + ResultTables.profile(s.profile))
-    }
-}
+/// Runs a handler on a signal instead of its default action, until `stop`.
+final class SignalWatch: @unchecked Sendable {
+    // Invariant: both arrays are set once in init and only read afterwards (dispatch sources are thread-safe).
+    private let sources: [any DispatchSourceSignal]
+    private let signals: [Int32]
 
-struct ReportPrinter {
-    let out: ProgressPrinter
-
-    func failure(_ r: BootstrapReport) {
-        if let f = r.failure { out.error("\(f.step.title)\(f.step.member.map { " on \($0)" } ?? ""): \(f.message)") }
-        if !r.done.isEmpty { out.line("Done:\n" + r.done.map { "  ✓ \($0.title)" }.joined(separator: "\n")) }
-        if !r.undone.isEmpty { out.line("Undone:\n" + r.undone.map { "  ↺ \($0.title)" }.joined(separator: "\n")) }
-        if !r.notRun.isEmpty { out.line("Not started:\n" + r.notRun.map { "  - \($0.title)" }.joined(separator: "\n")) }
-        if !r.remains.isEmpty { out.line("Left behind:\n" + r.remains.map { "  ! \($0)" }.joined(separator: "\n")) }
+    init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        self.signals = signals
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
     }
 
-    func timings(_ r: BootstrapReport) {
-        let rows = r.phaseTimings.map { [$0.phase, String(format: "%.2fs", $0.seconds)] }
-        out.line("Wall time per phase:\n" + TextTable(headers: ["PHASE", "TIME"], rows: rows).render())
+    func stop() {
+        sources.forEach { $0.cancel() }
+        signals.forEach { signal($0, SIG_DFL) }
     }
 }

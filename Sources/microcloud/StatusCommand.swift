@@ -18,8 +18,7 @@ struct StatusCommand: AsyncParsableCommand {
         guard !members.isEmpty else {
             throw ValidationError("MicroCloud is not initialized. Run 'microcloud init' first")
         }
-        let flow = try await InitiatorFlow(control: control)
-        let snapshot = try await flow.readback()
+        let snapshot = try await InitiatorDriver(control: control).readback()
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -29,6 +28,6 @@ struct StatusCommand: AsyncParsableCommand {
         let online = snapshot.members.filter { $0.status.uppercased() == "ONLINE" }.count
         print(" Status: \(online == snapshot.members.count ? "HEALTHY" : "WARNING")  (\(online) of \(snapshot.members.count) members online)")
         if members.count < 3 { print(" ! Reliability risk: 3 systems are required for effective fault tolerance") }
-        ResultPrinter(out: ProgressPrinter(json: false)).print(snapshot)
+        print(RunSummary.tables(snapshot))
     }
 }

@@ -50,15 +50,41 @@ extension LabSuite {
                 let report = runs[0].output
                 print("--- initiator\n\(report)")
                 #expect(status != 0)
-                #expect(report.contains("⨯ Error: Join micro03"), "the failed step and member are named:\n\(report)")
-                #expect(report.contains("Done:") && report.contains("✓ Enable LXD clustering on micro01"), "what was done:\n\(report)")
-                #expect(report.contains("Undone:") && report.contains("↺ Issue LXD join token for micro03"),
+                #expect(report.contains("⨯ Error: Where: Join micro03"), "the failed step and member are named:\n\(report)")
+                #expect(report.contains("✓ [micro01] Enable LXD clustering on micro01"), "what was done:\n\(report)")
+                #expect(report.contains("Undone: ") && report.contains("Issue LXD join token for micro03"),
                         "the unused token was revoked:\n\(report)")
-                #expect(report.contains("Left behind:") && report.contains("LXD on micro01"), "what remains, and how to reset it:\n\(report)")
+                #expect(report.contains("Remains: ") && report.contains("LXD on micro01"), "what remains, and how to reset it:\n\(report)")
                 #expect(!report.contains("MicroCloud is ready"))
                 // micro03 is not a member, as the report says.
                 let members = try Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout
                 #expect(members.contains("micro01") && !members.contains("micro03"), "lxc cluster list:\n\(members)")
+                try Self.resetAndRerun()
+            }
+        }
+
+        @Test("a joiner's LXD dies as joins start: the initiator reports the joiner's own reason; no member names it")
+        func aJoinersLXDDies() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try Lab.with(servers: 3) { servers in
+                let runs = try Self.preseedEverywhere(servers)
+                defer { runs.forEach { $0.stop() } }
+                #expect(Self.waitFor("Initializing the cloud", in: runs[0], timeout: 90), "initiator output:\n\(runs[0].output)")
+                let pidText = try String(contentsOfFile: servers[2].directory + "/lxd.pid", encoding: .utf8)
+                let lxd = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+                kill(lxd, SIGKILL)
+                let status = runs[0].wait()
+                let report = runs[0].output
+                print("--- initiator\n\(report)")
+                #expect(status != 0)
+                #expect(report.contains("⨯ Error: Where: Join micro03"), "the failed step and member are named:\n\(report)")
+                #expect(report.contains("LXD on micro03"), "the joiner's own reason reaches the initiator:\n\(report)")
+                #expect(!report.contains("certificate not trusted"), "not a misleading trust error:\n\(report)")
+                // micro02 joined before micro03 failed: it names the initiator and itself, not micro03.
+                let data = try #require(FileManager.default.contents(atPath: servers[1].stateDir + "/members.json"))
+                let names = try JSONDecoder().decode([[String: String]].self, from: data).compactMap { $0["name"] }
+                #expect(names.sorted() == ["micro01", "micro02"], "micro02's members: \(names)")
+                for joiner in runs.dropFirst() { joiner.wait() }
                 try Self.resetAndRerun()
             }
         }
@@ -79,10 +105,10 @@ extension LabSuite {
                 let report = runs[0].output
                 print("--- initiator\n\(report)")
                 #expect(status != 0)
-                #expect(report.contains("⨯ Error: Create storage pool local"), "the failed step is named:\n\(report)")
-                #expect(report.contains("Undone:") && report.contains("↺ Define storage pool local on micro01"),
+                #expect(report.contains("⨯ Error: Where: Create storage pool local"), "the failed step is named:\n\(report)")
+                #expect(report.contains("Undone: ") && report.contains("Define storage pool local on micro01"),
                         "the pending pool definitions are undone:\n\(report)")
-                #expect(report.contains("Left behind:"), "what remains:\n\(report)")
+                #expect(report.contains("Remains: "), "what remains:\n\(report)")
                 let pools = try Lab.exec(1, "lxc", "storage", "list", "--format", "csv").stdout
                 #expect(!pools.contains("local,"), "no half-made pool is left:\n\(pools)")
                 for joiner in runs.dropFirst() { joiner.wait() }

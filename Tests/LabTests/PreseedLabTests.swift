@@ -74,6 +74,32 @@ extension LabSuite {
             }
         }
 
+        @Test("after a preseed run the initiator's session is closed: a join intent with the right passphrase is refused")
+        func sessionClosedAfterTheRun() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try Lab.with(servers: 3) { servers in
+                let pair = Array(servers.prefix(2))
+                let results = try Self.runEverywhere(pair, yaml: Self.file(servers: pair))
+                for (server, r) in zip(pair, results) {
+                    try #require(r.status == 0, "preseed on \(server.name) failed:\n\(r.output)")
+                }
+                #expect(results[0].output.contains("MicroCloud is ready"))
+                // micro03 comes late, with the right passphrase, straight to micro01's address (no mDNS needed).
+                let late = Self.file(servers: servers) + "\ninitiator_address: \(servers[0].address)\nlookup_timeout: 10\n"
+                let path = Command.temporaryFile("late").appendingPathExtension("yaml")
+                try late.write(to: path, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(at: path) }
+                let joiner = try Background([Lab.script, "exec", "3", "env", "MICROCLOUD_STATE_DIR=\(servers[2].stateDir)",
+                                             MicroCloudCLI.path, "preseed", "--file", path.path], tag: "late")
+                defer { joiner.stop() }
+                let refused = Failures.waitFor("No active session", in: joiner, timeout: 60)
+                #expect(refused, "the intent must be refused by the closed session; micro03 said:\n\(joiner.output)")
+                if refused { #expect(joiner.wait() != 0) }
+                let info = try Lab.exec(1, "env", "MICROCLOUD_STATE_DIR=\(servers[0].stateDir)", MicroCloudCLI.path, "status").stdout
+                #expect(!info.contains("micro03"), "micro03 never joined:\n\(info)")
+            }
+        }
+
         @Test("a wrong passphrase on a joiner is rejected; the initiator reports who never reached out")
         func wrongPassphrase() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")

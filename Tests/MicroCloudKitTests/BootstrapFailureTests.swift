@@ -19,7 +19,7 @@ import Testing
     @Test func theListAboveIsWhatThePlanRuns() async throws {
         let f = await BootstrapFixture.make()
         let (report, _) = try await f.run()
-        #expect(report.done.map(\.id) == Self.order)
+        #expect(report.done.map(\.id.rawValue) == Self.order)
     }
 
     /// Nothing the bootstrap created and could delete is left on the fake cluster.
@@ -42,10 +42,10 @@ import Testing
         let (report, _) = try await f.run(replacing: id) { _ in throw BootstrapError("injected failure") }
 
         let before = Array(Self.order.prefix { $0 != id })
-        #expect(report.failure?.step.id == id)
+        #expect(report.failure?.step.id.rawValue == id)
         #expect(report.failure?.message == "injected failure")
-        #expect(report.done.map(\.id) == before)
-        #expect(report.notRun.map(\.id) == Array(Self.order.drop { $0 != id }.dropFirst()))
+        #expect(report.done.map(\.id.rawValue) == before)
+        #expect(report.notRun.map(\.id.rawValue) == Array(Self.order.drop { $0 != id }.dropFirst()))
 
         // What a user expects undone, newest first: not the server config of an LXD that is now clustered,
         // not a token that a join used up; and steps without a cleanup are not undone at all.
@@ -55,7 +55,7 @@ import Testing
             (s == "lxd.server-config" && before.contains("lxd.enable-clustering"))
                 || (s.hasPrefix("lxd.token.") && before.contains("join." + s.dropFirst("lxd.token.".count)))
         }
-        #expect(report.undone.map(\.id) == before.reversed().filter { withCleanup.contains($0) && !kept($0) })
+        #expect(report.undone.map(\.id.rawValue) == before.reversed().filter { withCleanup.contains($0) && !kept($0) })
 
         var remains: [String] = []
         if before.contains("lxd.enable-clustering") { remains.append(Self.firstMemberRemains) }
@@ -72,7 +72,7 @@ import Testing
         let (report, events) = try await f.run()
         #expect(report.failure?.step.id == "lxd.pool.local")
         #expect(report.failure?.message == "LXD on m1: POST /1.0/storage-pools failed (500): Failed to create storage pool \"local\": zpool create failed")
-        #expect(report.undone.map(\.id) == ["lxd.pool.local.pending.m1"])
+        #expect(report.undone.map(\.id.rawValue) == ["lxd.pool.local.pending.m1"])
         #expect(report.remains == [Self.firstMemberRemains, Self.joinerRemains("m2"), Self.joinerRemains("m3")])
         #expect(await f.fake.endState.pools.isEmpty)
         #expect(events.filter { $0.stepID == "lxd.pool.local.pending.m1" }.suffix(2).map(\.kind)
@@ -83,7 +83,7 @@ import Testing
     @Test func aJoinThatThrowsLeavesTheEarlierJoinsAndRevokesTheUnusedToken() async throws {
         struct Vanishing: MemberAgent {
             func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
-                progress(ProgressEvent(stepID: BootstrapStepID.join("m3"), member: "m3", title: "Join m3",
+                progress(ProgressEvent(stepID: .join("m3"), member: "m3", title: "Join m3",
                                        kind: .progress(fraction: nil, message: "Joining LXD")))
                 throw TransportError(target: "m3 (10.0.0.3:9443)", reason: "connection reset by peer")
             }
@@ -92,7 +92,7 @@ import Testing
         let (report, events) = try await f.run()
         #expect(report.failure?.step.id == "join.m3")
         #expect(report.failure?.message == "m3 (10.0.0.3:9443): connection reset by peer")
-        #expect(report.undone.map(\.id) == ["lxd.token.m3"])
+        #expect(report.undone.map(\.id.rawValue) == ["lxd.token.m3"])
         #expect(report.remains == [Self.firstMemberRemains, Self.joinerRemains("m2")])
         // The peer's own progress reached the stream, on the join's step.
         #expect(events.contains { $0.stepID == "join.m3" && $0.kind == .progress(fraction: nil, message: "Joining LXD") })
@@ -108,7 +108,7 @@ import Testing
         let (report, _) = try await f2.run()
         #expect(report.failure?.step.id == "lxd.volumes.m2")
         #expect(report.failure?.message == "LXD on m1: POST /1.0/storage-pools/local/volumes/custom?target=m2 failed (500): Failed creating volume: disk full")
-        #expect(report.undone.map(\.id) == ["lxd.volumes.m1", "lxd.profile.default", "lxd.network.lxdbr0.pending.m1", "lxd.pool.local.pending.m1"])
+        #expect(report.undone.map(\.id.rawValue) == ["lxd.volumes.m1", "lxd.profile.default", "lxd.network.lxdbr0.pending.m1", "lxd.pool.local.pending.m1"])
         await Self.expectTidy(f2.fake, clustered: true)
     }
 }

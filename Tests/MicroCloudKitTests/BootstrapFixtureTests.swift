@@ -48,7 +48,7 @@ struct BootstrapFixture {
     func run(replacing id: String? = nil, with body: (@Sendable (StepContext) async throws -> Void)? = nil,
              maxParallel: Int = 1) async throws -> (BootstrapReport, [ProgressEvent]) {
         var steps = try bootstrapper.steps(for: plan)
-        if let id, let body, let i = steps.firstIndex(where: { $0.id == id }) { steps[i].run = body }
+        if let id, let body, let i = steps.firstIndex(where: { $0.id.rawValue == id }) { steps[i].run = body }
         let events = Locked<[ProgressEvent]>([])
         let report = try await StepGraph(steps, maxParallel: maxParallel).run { e in events.withLock { $0.append(e) } }
         return (report, events.current)

@@ -28,7 +28,7 @@ private enum Undo {
 private func step(_ id: String, deps: [String] = [], group: String? = nil, budget: Duration = .seconds(10),
                   phase: String = "p", remains: String? = nil, undo: Undo? = nil,
                   _ run: @escaping @Sendable (StepContext) async throws -> Void = { _ in }) -> Step {
-    Step(id: id, member: nil, title: "Step \(id)", phase: phase, budget: budget, dependsOn: deps, serialGroup: group,
+    Step(id: StepID(id), member: nil, title: "Step \(id)", phase: phase, budget: budget, dependsOn: deps.map { StepID($0) }, serialGroup: group,
          remains: remains, run: run, cleanup: undo?.body)
 }
 

@@ -39,7 +39,7 @@ enum Fixture {
                 NetworkInterface(name: "lo", type: "loopback", linkType: "loopback"),
             ],
             services: services,
-            lxd: LXDFacts(serverVersion: lxdVersion, apiExtensions: ["storage_pool_source_wipe"],
+            lxd: LXDServer(serverVersion: lxdVersion, apiExtensions: ["storage_pool_source_wipe"],
                           storageDrivers: drivers, networks: ["eth0", "eth1", "eth2", "lo"]))
     }
 

@@ -119,7 +119,7 @@ private struct Unreachable: HTTPTransport {
         #expect(s.serverVersion == "5.0.2")
         #expect(!s.clustered)
         #expect(s.storageDrivers == ["btrfs", "dir", "zfs"])
-        #expect(s.has("clustering_join_token"))
-        #expect(!s.has("explicit_trust_token"))
+        #expect(s.has(extension: "clustering_join_token"))
+        #expect(!s.has(extension: "explicit_trust_token"))
     }
 }

@@ -153,8 +153,8 @@ import Testing
         #expect(LocalPoolPlanner.choose(inventories: mixed)?.driver == "btrfs", "best driver every member offers")
     }
 
-    @Test func decodesLXDServerInfo() throws {
-        let info = try JSONDecoder().decode(LXDServerInfo.self, from: Data("""
+    @Test func decodesLXDServer() throws {
+        let metadata = try JSONDecoder().decode(JSONValue.self, from: Data("""
         {"api_extensions":["clustering","storage_pool_source_wipe"],"api_status":"stable","api_version":"1.0",
          "auth":"trusted","config":{},"environment":{"server_name":"micro01","server_version":"5.0.2",
          "server_clustered":false,"certificate_fingerprint":"abc","storage":"",
@@ -162,7 +162,7 @@ import Testing
                                       {"Name":"dir","Version":"1","Remote":false},
                                       {"Name":"ceph","Version":"17.2.6","Remote":true}]}}
         """.utf8))
-        let facts = LXDFacts(server: info, storagePools: [], networks: ["eth0"])
+        let facts = LXDServer(metadata: metadata)
         #expect(facts.storageDrivers == ["btrfs", "dir", "ceph"] && facts.serverVersion == "5.0.2")
         #expect(facts.has(extension: "storage_pool_source_wipe") && !facts.clustered)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MicroCloudKit
 import Synchronization
 import Testing
 @testable import MicroCloudNet
@@ -143,31 +144,14 @@ final class AvahiNode: Sendable {
         return pid
     }
 
-    /// posix_spawn, not Foundation's Process: Process takes the child closing an inherited fd as its exit and
-    /// then blocks in waitpid on its shared monitor thread, so a daemon that closes all fds (avahi-daemon does)
-    /// would stall every later Process in the test run.
+    /// Through the one spawning helper: Foundation's Process would take the child closing an inherited fd as its
+    /// exit (avahi-daemon closes them all) and stall every later Process in the test run.
     private static func launch(_ tool: String, _ args: [String], log: String, environment: [String: String] = [:]) throws -> pid_t {
-        let path = which(tool) ?? tool
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Parallel tests' Process pipes must not leak into a long-lived daemon (their readers would wait for it).
-        // glibc ≥ 2.34 has addclosefrom_np, but Swift's Glibc module does not declare it.
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        do {
+            return try Subprocess.start([which(tool) ?? tool] + args, environment: environment, stdout: .file(log), stderr: .stdout)
+        } catch {
+            throw LabUnavailable("spawning \(tool): \(error)")
         }
-        let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard rc == 0 else { throw LabUnavailable("spawning \(tool): \(String(cString: strerror(rc)))") }
-        return pid
     }
 
     private static func avahiConfig(hostName: String, interfaces: String) -> String {

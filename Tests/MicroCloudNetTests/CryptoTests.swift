@@ -1,4 +1,5 @@
 import Foundation
+import MicroCloudKit
 import Testing
 @testable import MicroCloudNet
 
@@ -7,22 +8,8 @@ enum NetTestShell {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ tool: String, _ args: [String], stdin: [UInt8] = [], environment: [String: String]? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/env")
-        p.arguments = tool.hasPrefix("/") ? args : [tool] + args
-        if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        input.fileHandleForWriting.write(Data(stdin))
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        let r = try Subprocess.run([tool] + args, environment: environment ?? [:], input: stdin)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     /// "AB:CD:…" or "name(stdin)= abcd…" → "abcd…"

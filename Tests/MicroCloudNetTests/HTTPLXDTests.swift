@@ -68,21 +68,15 @@ struct HTTPLXDTests {
 /// behind by a crashed test run is found and shut down by the next one.
 struct ThrowawayLXD {
     static let dir = "/tmp/lxdtest-nethttp"
-    let process: Process
+    let pid: pid_t
     var dir: String { Self.dir }
 
     static func start() throws -> ThrowawayLXD {
         cleanUp()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: HTTPLXDTests.lxd)
-        process.arguments = ["--group", "root"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["LXD_DIR": dir]) { $1 }
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        let daemon = ThrowawayLXD(process: process)
+        let pid = try Subprocess.start([HTTPLXDTests.lxd, "--group", "root"], environment: ["LXD_DIR": dir],
+                                       stdout: .null, stderr: .null)
+        let daemon = ThrowawayLXD(pid: pid)
         do {
             try run(HTTPLXDTests.lxd, ["waitready", "--timeout=60"], environment: ["LXD_DIR": dir])
         } catch {
@@ -94,8 +88,8 @@ struct ThrowawayLXD {
 
     func stop() {
         Self.cleanUp()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(pid, SIGTERM)   // already gone after the shutdown above, most likely: then a no-op
+        _ = Subprocess.wait(pid)
     }
 
     /// Asks any daemon on the directory to shut down (it unmounts what it mounted there), then removes it.

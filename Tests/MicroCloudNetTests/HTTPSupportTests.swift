@@ -21,21 +21,11 @@ struct TempDir {
 /// Runs a program, returns its standard output; throws with its standard error when it fails.
 @discardableResult
 func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw FixtureError("\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))")
+    let r = try Subprocess.run([program] + arguments, environment: environment ?? [:])
+    guard r.succeeded else {
+        throw FixtureError("\(program) \(arguments.joined(separator: " ")) failed: \(r.stderr)")
     }
-    return String(decoding: output, as: UTF8.self)
+    return r.stdout
 }
 
 struct FixtureError: Error, CustomStringConvertible {

@@ -25,7 +25,7 @@ enum Picker {
         case terminate
     }
 
-    enum Effect: Sendable, Equatable { case discover }
+    enum Effect: ProgramEffect, Equatable { case discover }
 
     static let program = Program<State, Message, Effect>(
         update: update,

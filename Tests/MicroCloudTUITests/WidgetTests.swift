@@ -1,4 +1,5 @@
 import Testing
+import MicroCloudKit
 @testable import MicroCloudTUI
 
 @Suite struct TextFieldTests {
@@ -150,7 +151,7 @@ import Testing
     }
 
     @Test func scrollingStopsFollowingAndEndResumes() {
-        var p = ProgressList(items: (1...30).map { .init(id: "\($0)", title: "Step \($0)", state: $0 < 25 ? .done : .pending, started: 0, finished: 1) })
+        var p = ProgressList(items: (1...30).map { .init(id: StepID("\($0)"), title: "Step \($0)", state: $0 < 25 ? .done : .pending, started: 0, finished: 1) })
         var s = Screen(size: Size(width: 40, height: 5))
         p.render(on: &s, in: s.bounds, now: 10)
         #expect(s.text(row: 3).hasPrefix("✓ Step 24"), "follows the last finished step")

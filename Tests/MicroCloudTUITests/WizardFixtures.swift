@@ -48,7 +48,7 @@ enum Fixtures {
                             HostAddress(interface: "enp7s0", cidr: "fd42:0:0:1::1/64")]
 
     static func server(_ n: Int, state: ServerState = .discovered) -> Server {
-        Server(name: "micro0\(n)", address: "10.0.0.\(n)", fingerprint: String(repeating: "\(n)", count: 8) + "abcdef0123456789",
+        Server(name: "micro0\(n)", address: "10.0.0.\(n)", fingerprint: Fingerprint(String(repeating: "\(n)", count: 8) + "abcdef0123456789"),
                version: "2.1.0", state: state)
     }
 
@@ -68,13 +68,13 @@ enum Fixtures {
             services[.microovn] = "24.03.2"
         }
         return Inventory(
-            name: "micro0\(n)", address: "10.0.0.\(n)", fingerprint: server(n).fingerprint, version: "2.1.0",
+            name: "micro0\(n)", address: "10.0.0.\(n)", fingerprint: server(n).fingerprint.hex, version: "2.1.0",
             disks: disks(n),
             interfaces: [NetworkInterface(name: "enp5s0", addresses: ["10.0.0.\(n)/24"]),
                          NetworkInterface(name: "enp6s0"),
                          NetworkInterface(name: "enp8s0", addresses: ["10.0.1.\(n)/24"])],
             services: services,
-            lxd: LXDFacts(serverVersion: "5.21.3", apiExtensions: ["storage_pool_source_wipe", "storage_cephfs_create_missing"],
+            lxd: LXDServer(serverVersion: "5.21.3", apiExtensions: ["storage_pool_source_wipe", "storage_cephfs_create_missing"],
                           storageDrivers: n == 2 ? ["btrfs", "dir"] : ["zfs", "btrfs", "dir"]))
     }
 
@@ -186,7 +186,7 @@ enum Fixtures {
         return r
     }
 
-    static func event(_ id: String, _ member: String?, _ title: String, _ kind: ProgressEvent.Kind, at seconds: Double)
+    static func event(_ id: StepID, _ member: String?, _ title: String, _ kind: ProgressEvent.Kind, at seconds: Double)
         -> WizardMessage {
         .progress(ProgressEvent(stepID: id, member: member, title: title, kind: kind,
                                 time: WizardDriver.t0.addingTimeInterval(seconds)))

@@ -45,7 +45,7 @@ import Testing
         Self.check("servers-200") { size in
             var d = Fixtures.atServers(size)
             for n in 10..<210 {
-                let s = Server(name: "node\(n)", address: "10.0.\(n / 250).\(n % 250)", fingerprint: String(format: "%016llx", UInt64(n) &* 0x9E37_79B9_7F4A_7C15),
+                let s = Server(name: "node\(n)", address: "10.0.\(n / 250).\(n % 250)", fingerprint: Fingerprint(String(format: "%016llx", UInt64(n) &* 0x9E37_79B9_7F4A_7C15)),
                                version: "2.1.0")
                 d.send(.discovery(s))
                 if n % 3 == 0 { d.send(.intent(s)) }

@@ -30,9 +30,9 @@ import Testing
             await pause()
             return [.inventories(servers.map { Fixtures.inventory(Int(String($0.name.last!))!, full: false) }, problems: [])]
         case .runBootstrap(let plan):
-            let steps = [("lxd.enable-clustering", "micro01", "Enable LXD clustering on micro01")]
-                + plan.members.dropFirst().map { (BootstrapStepID.join($0.name), $0.name, "Join \($0.name)") }
-                + [("lxd.pool.local", nil, "Create storage pool local"), ("lxd.profile.default", nil, "Configure the default profile")]
+            let steps: [(StepID, String?, String)] = [(.enableClustering, "micro01", "Enable LXD clustering on micro01")]
+                + plan.members.dropFirst().map { (.join($0.name), $0.name, "Join \($0.name)") }
+                + [(.pool("local"), nil, "Create storage pool local"), (.profile, nil, "Configure the default profile")]
             for (id, member, title) in steps {
                 await pause()
                 sink.send(.progress(ProgressEvent(stepID: id, member: member, title: title, kind: .started(budget: 60))))
@@ -44,7 +44,7 @@ import Testing
             return [.bootstrapFinished(report, Fixtures.snapshot())]
         case .savePreseed(let path, _):
             return [.saved(path)]
-        case .abort, .quit:
+        case .abort, .quit, .sequence:
             return []
         }
     }

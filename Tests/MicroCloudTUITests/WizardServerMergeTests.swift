@@ -18,16 +18,16 @@ import MicroCloudKit
         var s = wizardOnServers()
         (s, _) = Wizard.update(s, .discovery(Server(name: "micro02", address: "10.0.0.2", fingerprint: "abcdef012345", version: "0.1.0")))
         #expect(s.servers["micro02"]?.state == .discovered)
-        (s, _) = Wizard.update(s, .intent(Server(name: "micro02", address: "10.0.0.2", fingerprint: full, version: "", state: .verified)))
+        (s, _) = Wizard.update(s, .intent(Server(name: "micro02", address: "10.0.0.2", fingerprint: Fingerprint(full), version: "", state: .verified)))
         (s, _) = Wizard.update(s, .discovery(Server(name: "micro02", address: "10.0.0.2", fingerprint: "abcdef012345", version: "0.1.0")))
         #expect(s.servers["micro02"]?.state == .verified)
-        #expect(s.servers["micro02"]?.fingerprint == full, "the full fingerprint from the intent is kept")
+        #expect(s.servers["micro02"]?.fingerprint == Fingerprint(full), "the full fingerprint from the intent is kept")
     }
 
     @Test func anAnnouncementWithAnotherFingerprintIsNotVerified() {
         let full = "abcdef012345" + String(repeating: "9", count: 52)
         var s = wizardOnServers()
-        (s, _) = Wizard.update(s, .intent(Server(name: "micro02", address: "10.0.0.2", fingerprint: full, version: "", state: .verified)))
+        (s, _) = Wizard.update(s, .intent(Server(name: "micro02", address: "10.0.0.2", fingerprint: Fingerprint(full), version: "", state: .verified)))
         (s, _) = Wizard.update(s, .discovery(Server(name: "micro02", address: "10.0.0.2", fingerprint: "ffffff000000", version: "0.1.0")))
         #expect(s.servers["micro02"]?.state == .discovered)
     }

@@ -5,12 +5,12 @@ import MicroCloudNet
 /// How the initiator reaches each member: itself through its daemon's control socket, peers over mTLS pinned to
 /// the fingerprint they proved in the trust session. Every service is reached through the member's daemon.
 public struct MemberLinks: Sendable {
-    public let local: MemberRecord
+    public let local: Peer
     public let stateDir: String
     public let credentials: TLSCredentials
     public let port: Int
 
-    public init(local: MemberRecord, stateDir: String, credentials: TLSCredentials, port: Int = 9443) {
+    public init(local: Peer, stateDir: String, credentials: TLSCredentials, port: Int = 9443) {
         self.local = local
         self.stateDir = stateDir
         self.credentials = credentials
@@ -18,16 +18,16 @@ public struct MemberLinks: Sendable {
     }
 
     /// The member's daemon API.
-    public func daemon(_ member: MemberRecord, timeout: Duration = .seconds(300)) -> any HTTPTransport {
+    public func daemon(_ member: Peer, timeout: Duration = .seconds(300)) -> any HTTPTransport {
         if member.fingerprint == local.fingerprint {
             return HTTPClient.unix(path: stateDir + "/control.socket", timeout: timeout)
         }
         return HTTPClient.tls(host: member.address, port: port, credentials: credentials,
-                              pin: .fingerprint(member.fingerprint), timeout: timeout)
+                              pin: .fingerprint(member.fingerprint.hex), timeout: timeout)
     }
 
     /// The member's LXD, through its daemon's proxy.
-    public func lxd(_ member: MemberRecord) -> any HTTPTransport {
+    public func lxd(_ member: Peer) -> any HTTPTransport {
         PrefixedTransport(base: daemon(member), prefix: "/1.0/services/lxd")
     }
 }

@@ -4,20 +4,21 @@ import MicroCloudNet
 
 /// Joins a peer by handing its daemon the tokens (`PUT /1.0/services`) and relaying the progress it reports.
 public struct RemoteMemberAgent: MemberAgent {
-    public let member: MemberRecord
+    public let member: Peer
     public let daemon: any HTTPTransport
-    public let members: [MemberRecord]
+    /// The initiator: with the member itself, what the member records as the membership when it joins.
+    public let initiator: Peer
 
-    public init(member: MemberRecord, daemon: any HTTPTransport, members: [MemberRecord]) {
+    public init(member: Peer, daemon: any HTTPTransport, initiator: Peer) {
         self.member = member
         self.daemon = daemon
-        self.members = members
+        self.initiator = initiator
     }
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
         let put: HTTPResponse
         do {
-            put = try await daemon.send(.json("PUT", "/1.0/services", ServicesPut(services: services, members: members)))
+            put = try await daemon.send(.json("PUT", "/1.0/services", ServicesPut(services: services, members: [initiator, member])))
         } catch {
             throw BootstrapError("microcloudd on \(member.name) cannot be reached (\(error)); check that it runs there, then start over")
         }
@@ -37,9 +38,10 @@ public struct RemoteMemberAgent: MemberAgent {
             let batch = try r.decode(ServicesProgress.self)
             batch.events.forEach(progress)
             cursor = batch.next
-            if let result = batch.result {
-                if result.isEmpty { return }
-                throw BootstrapError(result)
+            switch batch.result {
+            case nil: continue
+            case .joined: return
+            case .failed(let reason): throw BootstrapError(reason)
             }
         }
     }

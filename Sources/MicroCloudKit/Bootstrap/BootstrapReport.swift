@@ -3,12 +3,12 @@ import Foundation
 /// How a bootstrap ended: what was done, what was undone after a failure, and what is left behind.
 public struct BootstrapReport: Codable, Sendable, Equatable {
     public struct StepRecord: Codable, Sendable, Equatable {
-        public var id: String
+        public var id: StepID
         public var member: String?
         public var title: String
         /// Wall time of the step, when it ran.
         public var seconds: Double?
-        public init(id: String, member: String?, title: String, seconds: Double? = nil) {
+        public init(id: StepID, member: String?, title: String, seconds: Double? = nil) {
             self.id = id; self.member = member; self.title = title; self.seconds = seconds
         }
     }
@@ -16,6 +16,7 @@ public struct BootstrapReport: Codable, Sendable, Equatable {
     public struct Failure: Codable, Sendable, Equatable {
         public var step: StepRecord
         public var message: String
+        public init(step: StepRecord, message: String) { self.step = step; self.message = message }
     }
 
     public struct Skip: Codable, Sendable, Equatable {

@@ -3,7 +3,7 @@ import Foundation
 /// LXD's cluster-wide configuration (spec §6): pools and networks are defined per member ("pending",
 /// `?target=`), then created once for the cluster; then the default profile and the per-member volumes.
 extension BootstrapSteps {
-    var afterJoins: [String] { ["lxd.enable-clustering"] + joinIDs }
+    var afterJoins: [StepID] { [.enableClustering] + joinIDs }
 
     // MARK: - Storage pools
 
@@ -20,7 +20,7 @@ extension BootstrapSteps {
                 if let disk = m.localDisk {
                     config["source"] = disk.path
                     if disk.wipe {
-                        if server.has("storage_pool_source_wipe") { config["source.wipe"] = "true" }
+                        if server.has(extension: "storage_pool_source_wipe") { config["source.wipe"] = "true" }
                         else { ctx.progress("This LXD cannot wipe \(disk.path) (no storage_pool_source_wipe); using it as it is") }
                     }
                 } else if let size = local.loopSize {
@@ -31,7 +31,7 @@ extension BootstrapSteps {
             }, final: { [:] })
         }
         if plan.usesCeph {
-            addPool("remote", driver: "ceph", description: "Distributed storage on Ceph", after: ["microceph.replication"],
+            addPool("remote", driver: "ceph", description: "Distributed storage on Ceph", after: [.cephReplication],
                     pending: { _, _ in
                         try await lxd.extensions().contains("storage_remote_drop_source") ? [:] : ["source": "lxd_remote"]
                     },
@@ -45,7 +45,7 @@ extension BootstrapSteps {
             if plan.ceph?.cephfs == true {
                 // After `remote`: Ceph sets up its crush rules with the first pool.
                 addPool("remote-fs", driver: "cephfs", description: "Distributed file-system storage using CephFS",
-                        after: ["microceph.replication", "lxd.pool.remote"],
+                        after: [.cephReplication, .pool("remote")],
                         pending: { _, _ in
                             try await lxd.extensions().contains("storage_remote_drop_source") ? [:] : ["source": "lxd_cephfs"]
                         },
@@ -59,12 +59,12 @@ extension BootstrapSteps {
 
     /// A clustered pool: defined on each member (`?target=`), then created for the cluster. The first member's
     /// definition carries the undo, which deletes the pool wherever it got to.
-    mutating func addPool(_ name: String, driver: String, description: String, after: [String],
+    mutating func addPool(_ name: String, driver: String, description: String, after: [StepID],
                           pending: @escaping @Sendable (MemberPlan, StepContext) async throws -> [String: String],
                           final: @escaping @Sendable () async throws -> [String: String]) {
         let lxd = self.lxd
         for (k, m) in allMembers.enumerated() {
-            add(Step(id: "lxd.pool.\(name).pending.\(m.name)", member: m.name, title: "Define storage pool \(name) on \(m.name)",
+            add(Step(id: .poolPending(name, m.name), member: m.name, title: "Define storage pool \(name) on \(m.name)",
                      phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: afterJoins + after,
                      serialGroup: "lxd-pending",
                      run: { ctx in
@@ -73,8 +73,8 @@ extension BootstrapSteps {
                      },
                      cleanup: Self.firstOnly(k) { try await Self.deletePool(name, lxd) }))
         }
-        add(Step(id: "lxd.pool.\(name)", title: "Create storage pool \(name)", phase: BootstrapPhase.storage,
-                 budget: budgets.pool, dependsOn: allMembers.map { "lxd.pool.\(name).pending.\($0.name)" } + after,
+        add(Step(id: .pool(name), title: "Create storage pool \(name)", phase: BootstrapPhase.storage,
+                 budget: budgets.pool, dependsOn: allMembers.map { .poolPending(name, $0.name) } + after,
                  run: { _ in
                      try await lxd.createStoragePool(name: name, driver: driver, description: description, config: try await final())
                  }))
@@ -103,7 +103,7 @@ extension BootstrapSteps {
         let lxd = self.lxd
         if plan.usesOVN, let ovnPlan = plan.ovn {
             let ovn = env.ovn
-            add(Step(id: "lxd.ovn-northbound", title: "Point LXD at OVN", phase: BootstrapPhase.networks,
+            add(Step(id: .ovnNorthbound, title: "Point LXD at OVN", phase: BootstrapPhase.networks,
                      budget: budgets.serverConfig, dependsOn: afterJoins,
                      run: { _ in
                          if try await lxd.extensions().contains("ovn_dynamic_northbound_connection") {
@@ -115,7 +115,7 @@ extension BootstrapSteps {
                          try await lxd.updateServerConfig(["network.ovn.northbound_connection": connection])
                      }))
             for (k, m) in allMembers.enumerated() {
-                add(Step(id: "lxd.network.UPLINK.pending.\(m.name)", member: m.name, title: "Define network UPLINK on \(m.name)",
+                add(Step(id: .networkPending("UPLINK", m.name), member: m.name, title: "Define network UPLINK on \(m.name)",
                          phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: afterJoins,
                          serialGroup: "lxd-pending",
                          run: { _ in
@@ -132,16 +132,16 @@ extension BootstrapSteps {
             if let gw6 = ovnPlan.ipv6Gateway { uplink["ipv6.gateway"] = gw6 }
             if !ovnPlan.dnsServers.isEmpty { uplink["dns.nameservers"] = ovnPlan.dnsServers.joined(separator: ",") }
             let uplinkConfig = uplink
-            add(Step(id: "lxd.network.UPLINK", title: "Create network UPLINK", phase: BootstrapPhase.networks,
+            add(Step(id: .network("UPLINK"), title: "Create network UPLINK", phase: BootstrapPhase.networks,
                      budget: budgets.network,
-                     dependsOn: allMembers.map { "lxd.network.UPLINK.pending.\($0.name)" } + ["lxd.ovn-northbound"],
+                     dependsOn: allMembers.map { .networkPending("UPLINK", $0.name) } + [.ovnNorthbound],
                      run: { _ in
                          try await lxd.createNetwork(name: "UPLINK", type: "physical", description: "Uplink for OVN networks",
                                                      config: uplinkConfig)
                          try await lxd.setNetworkDescription("UPLINK", "Uplink for OVN networks")   // see the bridge
                      }))
-            add(Step(id: "lxd.network.default", title: "Create network default", phase: BootstrapPhase.networks,
-                     budget: budgets.network, dependsOn: ["lxd.network.UPLINK"],
+            add(Step(id: .network("default"), title: "Create network default", phase: BootstrapPhase.networks,
+                     budget: budgets.network, dependsOn: [.network("UPLINK")],
                      run: { _ in
                          try await lxd.createNetwork(name: "default", type: "ovn", description: "Default OVN network",
                                                      config: ["network": "UPLINK"])
@@ -150,14 +150,14 @@ extension BootstrapSteps {
         } else if let bridge = plan.fallbackBridge {
             let name = bridge.name
             for (k, m) in allMembers.enumerated() {
-                add(Step(id: "lxd.network.\(name).pending.\(m.name)", member: m.name, title: "Define network \(name) on \(m.name)",
+                add(Step(id: .networkPending(name, m.name), member: m.name, title: "Define network \(name) on \(m.name)",
                          phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: afterJoins,
                          serialGroup: "lxd-pending",
                          run: { _ in try await lxd.createNetwork(name: name, type: "bridge", target: m.name) },
                          cleanup: Self.firstOnly(k) { try await Self.deleteNetwork(name, lxd) }))
             }
-            add(Step(id: "lxd.network.\(name)", title: "Create network \(name)", phase: BootstrapPhase.networks,
-                     budget: budgets.network, dependsOn: allMembers.map { "lxd.network.\(name).pending.\($0.name)" },
+            add(Step(id: .network(name), title: "Create network \(name)", phase: BootstrapPhase.networks,
+                     budget: budgets.network, dependsOn: allMembers.map { .networkPending(name, $0.name) },
                      run: { _ in
                          try await lxd.createNetwork(name: name, type: "bridge", description: bridge.description,
                                                      config: try Self.bridgeConfig(bridge))
@@ -184,14 +184,14 @@ extension BootstrapSteps {
 
     mutating func addProfile() {
         let lxd = self.lxd
-        let local = plan.localPool?.name ?? "local"
-        let pool = plan.usesCeph ? "remote" : plan.usesLocalStorage ? local : nil
-        let network = plan.usesOVN ? "default" : plan.fallbackBridge?.name
-        let ids = Set(steps.map(\.id))
-        let needs = ["lxd.pool.\(local)", "lxd.pool.remote", "lxd.network.default"] + (network.map { ["lxd.network.\($0)"] } ?? [])
+        let pool = plan.profilePool, network = plan.profileNetwork
+        // Every pool and network the plan makes, named from the plan (not picked from the steps made so far), so a
+        // wrong name fails the graph's construction instead of quietly dropping the dependency.
+        let pools = [plan.usesLocalStorage ? plan.localPool?.name : nil, plan.usesCeph ? "remote" : nil].compactMap { $0 }
+        let needs = pools.map(StepID.pool) + (network.map { [StepID.network($0)] } ?? [])
         let previous = Locked<LXDProfile?>(nil)
-        add(Step(id: "lxd.profile.default", title: "Configure the default profile", phase: BootstrapPhase.profile,
-                 budget: budgets.profile, dependsOn: afterJoins + needs.filter(ids.contains),
+        add(Step(id: .profile, title: "Configure the default profile", phase: BootstrapPhase.profile,
+                 budget: budgets.profile, dependsOn: afterJoins + needs,
                  skipReason: pool == nil && network == nil ? "no storage pool or network planned" : nil,
                  run: { ctx in
                      let current = try await lxd.profile("default")
@@ -219,8 +219,8 @@ extension BootstrapSteps {
         for m in allMembers {
             let target = m.name
             let previous = Locked<[String: String]?>(nil)
-            add(Step(id: "lxd.volumes.\(target)", member: target, title: "Create images and backups volumes on \(target)",
-                     phase: BootstrapPhase.storage, budget: budgets.volumes, dependsOn: ["lxd.pool.\(pool)"],
+            add(Step(id: .volumes(target), member: target, title: "Create images and backups volumes on \(target)",
+                     phase: BootstrapPhase.storage, budget: budgets.volumes, dependsOn: [.pool(pool)],
                      run: { _ in
                          var created: [String] = []
                          do {

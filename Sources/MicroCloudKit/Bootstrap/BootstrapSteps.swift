@@ -15,8 +15,8 @@ struct BootstrapSteps {
     let env: BootstrapEnvironment
     let initiator: MemberPlan
     let joiners: [MemberPlan]
-    /// Join tokens, by "<service>/<member>"; filled by token steps, read by join steps.
-    let tokens = Locked<[String: String]>([:])
+    /// Filled by token steps, read by join steps.
+    let tokens = JoinTokens()
     var steps: [Step] = []
 
     var lxd: LXDClient { env.lxd }
@@ -59,7 +59,7 @@ struct BootstrapSteps {
 
     var cephPlanned: Bool { plan.services.contains(.microceph) }
     var ovnPlanned: Bool { plan.services.contains(.microovn) }
-    var joinIDs: [String] { joiners.map { BootstrapStepID.join($0.name) } }
+    var joinIDs: [StepID] { joiners.map { .join($0.name) } }
 
     // MARK: - Local services
 
@@ -67,7 +67,7 @@ struct BootstrapSteps {
         let me = initiator
         let ceph = env.ceph, ovn = env.ovn
         let cephNetworks = (plan.ceph?.internalNetwork, plan.ceph?.publicNetwork)
-        add(Step(id: "microceph.bootstrap", member: me.name, title: "Bootstrap MicroCeph on \(me.name)",
+        add(Step(id: .bootstrap(.microceph), member: me.name, title: "Bootstrap MicroCeph on \(me.name)",
                  phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
                  skipReason: cephPlanned ? nil : "MicroCeph not installed",
                  remains: "MicroCeph on \(me.name) is initialised; to start over, reset MicroCeph on \(me.name)",
@@ -76,7 +76,7 @@ struct BootstrapSteps {
                      try await ceph.bootstrap(name: me.name, address: hostPort(me.address, 7443),
                                               clusterNetwork: cephNetworks.0, publicNetwork: cephNetworks.1)
                  }))
-        add(Step(id: "microovn.bootstrap", member: me.name, title: "Bootstrap MicroOVN on \(me.name)",
+        add(Step(id: .bootstrap(.microovn), member: me.name, title: "Bootstrap MicroOVN on \(me.name)",
                  phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
                  skipReason: ovnPlanned ? nil : "MicroOVN not installed",
                  remains: "MicroOVN on \(me.name) is initialised; to start over, reset MicroOVN on \(me.name)",
@@ -88,7 +88,7 @@ struct BootstrapSteps {
         let lxd = self.lxd
         let version = env.options.microcloudVersion
         let previous = Locked<[String: String]>([:])
-        add(Step(id: "lxd.server-config", member: me.name, title: "Configure LXD on \(me.name)",
+        add(Step(id: .lxdServerConfig, member: me.name, title: "Configure LXD on \(me.name)",
                  phase: BootstrapPhase.services, budget: budgets.serverConfig,
                  run: { _ in
                      var config = [
@@ -111,9 +111,9 @@ struct BootstrapSteps {
                  }))
 
         let confirm = budgets.joinConfirm
-        add(Step(id: "lxd.enable-clustering", member: me.name, title: "Enable LXD clustering on \(me.name)",
+        add(Step(id: .enableClustering, member: me.name, title: "Enable LXD clustering on \(me.name)",
                  phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
-                 dependsOn: ["lxd.server-config", "microceph.bootstrap", "microovn.bootstrap"],
+                 dependsOn: [.lxdServerConfig, .bootstrap(.microceph), .bootstrap(.microovn)],
                  remains: "LXD on \(me.name) is now the first member of a cluster; to start over, remove the other members and re-initialise LXD on \(me.name)",
                  run: { ctx in
                      if try await lxd.server().clustered {
@@ -133,31 +133,26 @@ struct BootstrapSteps {
         let lxd = self.lxd, tokens = self.tokens, ceph = env.ceph, ovn = env.ovn
         for j in joiners {
             let name = j.name
-            add(Step(id: "lxd.token.\(name)", member: name, title: "Issue LXD join token for \(name)",
-                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: ["lxd.enable-clustering"],
-                     run: { _ in
-                         let token = try await lxd.issueJoinToken(for: name)
-                         tokens.withLock { $0["LXD/\(name)"] = token }
-                     },
+            add(Step(id: .token(.lxd, name), member: name, title: "Issue LXD join token for \(name)",
+                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: [.enableClustering],
+                     run: { _ in tokens[.lxd, name] = try await lxd.issueJoinToken(for: name) },
                      cleanup: {
                          guard try await lxd.deleteJoinToken(for: name) else { throw CleanupKept("token already used or expired") }
                      }))
-            add(Step(id: "microceph.token.\(name)", member: name, title: "Issue MicroCeph join token for \(name)",
-                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: ["microceph.bootstrap"],
+            add(Step(id: .token(.microceph, name), member: name, title: "Issue MicroCeph join token for \(name)",
+                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: [.bootstrap(.microceph)],
                      skipReason: cephPlanned ? nil : "MicroCeph not installed",
                      run: { _ in
                          guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
-                         let token = try await ceph.issueToken(for: name)
-                         tokens.withLock { $0["MicroCeph/\(name)"] = token }
+                         tokens[.microceph, name] = try await ceph.issueToken(for: name)
                      },
                      cleanup: { try await ceph?.deleteToken(for: name) }))
-            add(Step(id: "microovn.token.\(name)", member: name, title: "Issue MicroOVN join token for \(name)",
-                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: ["microovn.bootstrap"],
+            add(Step(id: .token(.microovn, name), member: name, title: "Issue MicroOVN join token for \(name)",
+                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: [.bootstrap(.microovn)],
                      skipReason: ovnPlanned ? nil : "MicroOVN not installed",
                      run: { _ in
                          guard let ovn else { throw BootstrapError("no MicroOVN API is available") }
-                         let token = try await ovn.issueToken(for: name)
-                         tokens.withLock { $0["MicroOVN/\(name)"] = token }
+                         tokens[.microovn, name] = try await ovn.issueToken(for: name)
                      },
                      cleanup: { try await ovn?.deleteToken(for: name) }))
         }
@@ -174,21 +169,20 @@ struct BootstrapSteps {
         var remains = "LXD on \(name) is now a cluster member; to start over, remove it with `lxc cluster remove \(name) --force` on a remaining member and re-initialise LXD on \(name)"
         if cephPlanned { remains += "; MicroCeph on \(name) joined its cluster too" }
         if ovnPlanned { remains += "; MicroOVN on \(name) joined its cluster too" }
-        add(Step(id: BootstrapStepID.join(name), member: name, title: "Join \(name)",
+        add(Step(id: .join(name), member: name, title: "Join \(name)",
                  phase: BootstrapPhase.joins, budget: budgets.join,
-                 dependsOn: ["lxd.token.\(name)", "microceph.token.\(name)", "microovn.token.\(name)"]
-                    + (previous.map { [BootstrapStepID.join($0)] } ?? []),
+                 dependsOn: [.token(.lxd, name), .token(.microceph, name), .token(.microovn, name)]
+                    + (previous.map { [.join($0)] } ?? []),
                  serialGroup: "joins", remains: remains,
                  run: { ctx in
-                     let issued = tokens.current
                      var services: [ServiceJoin] = []
-                     if cephPlanned, let t = issued["MicroCeph/\(name)"] {
+                     if cephPlanned, let t = tokens[.microceph, name] {
                          services.append(ServiceJoin(service: .microceph, token: t, cephDisks: j.cephDisks))
                      }
-                     if ovnPlanned, let t = issued["MicroOVN/\(name)"] {
+                     if ovnPlanned, let t = tokens[.microovn, name] {
                          services.append(ServiceJoin(service: .microovn, token: t, ovnEncapIP: j.underlayIP))
                      }
-                     guard let lxdToken = issued["LXD/\(name)"] else { throw BootstrapError("no LXD join token was issued for \(name)") }
+                     guard let lxdToken = tokens[.lxd, name] else { throw BootstrapError("no LXD join token was issued for \(name)") }
                      // A fresh cluster has no pools yet, so the join brings no member_config.
                      services.append(ServiceJoin(service: .lxd, token: lxdToken))
                      try await agent.join(services: services) { ctx.relay($0) }
@@ -209,8 +203,8 @@ struct BootstrapSteps {
 
     mutating func addCeph() {
         let me = initiator, ceph = env.ceph
-        add(Step(id: "microceph.disks.\(me.name)", member: me.name, title: "Add Ceph disks of \(me.name)",
-                 phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: ["microceph.bootstrap"] + joinIDs,
+        add(Step(id: .cephDisks(me.name), member: me.name, title: "Add Ceph disks of \(me.name)",
+                 phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: [.bootstrap(.microceph)] + joinIDs,
                  skipReason: !cephPlanned ? "MicroCeph not installed" : me.cephDisks.isEmpty ? "no Ceph disks chosen on \(me.name)" : nil,
                  run: { ctx in
                      guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
@@ -219,8 +213,8 @@ struct BootstrapSteps {
                          try await ceph.addDisk(disk, target: me.name)
                      }
                  }))
-        add(Step(id: "microceph.replication", member: nil, title: "Set Ceph replication",
-                 phase: BootstrapPhase.storage, budget: budgets.replication, dependsOn: ["microceph.disks.\(me.name)"] + joinIDs,
+        add(Step(id: .cephReplication, member: nil, title: "Set Ceph replication",
+                 phase: BootstrapPhase.storage, budget: budgets.replication, dependsOn: [.cephDisks(me.name)] + joinIDs,
                  skipReason: cephPlanned ? nil : "MicroCeph not installed",
                  run: { _ in
                      guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
@@ -231,6 +225,16 @@ struct BootstrapSteps {
                      let low = try await ceph.poolSizes().filter { ours.contains($0.key) && $0.value < size }.keys.sorted()
                      try await ceph.setPoolSize(low.isEmpty ? [""] : low, size: size)
                  }))
+    }
+}
+
+/// Join tokens issued during one run, by service and member. They are secrets: never printed.
+final class JoinTokens: Sendable {
+    private let issued = Locked<[ServiceKind: [String: String]]>([:])
+
+    subscript(service: ServiceKind, member: String) -> String? {
+        get { issued.current[service]?[member] }
+        set { issued.withLock { $0[service, default: [:]][member] = newValue } }
     }
 }
 

@@ -50,6 +50,7 @@ public struct BootstrapEnvironment: Sendable {
 public final class Bootstrapper: Sendable {
     public let environment: BootstrapEnvironment
     private let lastReport = Locked<BootstrapReport?>(nil)
+    private let running = Locked<Task<Void, Never>?>(nil)
 
     public init(_ environment: BootstrapEnvironment) { self.environment = environment }
 
@@ -70,9 +71,16 @@ public final class Bootstrapper: Sendable {
                     continuation.finish(throwing: error)
                 }
             }
+            running.withLock { $0 = task }
             // A consumer that stops listening cancels the run; the graph then undoes what it did.
             continuation.onTermination = { _ in task.cancel() }
         }
+    }
+
+    /// Stops the running graph as a failure would (nothing new starts, what was done is undone) while the stream
+    /// goes on to report the undoing and ends with `BootstrapFailed`: an interrupted run still has its report.
+    public func cancel() {
+        running.current?.cancel()
     }
 
     /// The report of the last finished run.

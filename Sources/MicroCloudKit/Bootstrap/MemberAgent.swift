@@ -26,11 +26,6 @@ public protocol MemberAgent: Sendable {
     func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws
 }
 
-/// Step ids the bootstrap uses, shared with agents so a peer's events land on the right step.
-public enum BootstrapStepID {
-    public static func join(_ member: String) -> String { "join.\(member)" }
-}
-
 /// Joins one member's LXD to the cluster through an `LXDClient` on that member (its unix socket, or its
 /// MicroCloud proxy). The cluster certificate is fetched over the network by an injected closure, because
 /// the core does no networking of its own; it must match the fingerprint in the token.
@@ -54,7 +49,7 @@ public struct LocalLXDJoiner: MemberAgent {
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
         func say(_ message: String) {
-            progress(ProgressEvent(stepID: BootstrapStepID.join(name), member: name, title: "Join \(name)",
+            progress(ProgressEvent(stepID: .join(name), member: name, title: "Join \(name)",
                                    kind: .progress(fraction: nil, message: message)))
         }
         if let other = services.first(where: { $0.service != .lxd }) {

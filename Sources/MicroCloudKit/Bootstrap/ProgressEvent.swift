@@ -25,13 +25,13 @@ public struct ProgressEvent: Codable, Sendable, Equatable {
         }
     }
 
-    public var stepID: String
+    public var stepID: StepID
     public var member: String?
     public var title: String
     public var kind: Kind
     public var time: Date
 
-    public init(stepID: String, member: String?, title: String, kind: Kind, time: Date = Date()) {
+    public init(stepID: StepID, member: String?, title: String, kind: Kind, time: Date = Date()) {
         self.stepID = stepID; self.member = member; self.title = title; self.kind = kind; self.time = time
     }
 
@@ -41,7 +41,7 @@ public struct ProgressEvent: Codable, Sendable, Equatable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        stepID = try c.decode(String.self, forKey: .stepID)
+        stepID = try c.decode(StepID.self, forKey: .stepID)
         member = try c.decodeIfPresent(String.self, forKey: .member)
         title = try c.decode(String.self, forKey: .title)
         let text = try c.decode(String.self, forKey: .time)

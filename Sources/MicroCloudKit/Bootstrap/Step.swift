@@ -2,14 +2,15 @@ import Foundation
 
 /// One unit of bootstrap work on (usually) one member, with a time budget and a way to undo it.
 public struct Step: Sendable {
-    public var id: String
+    public var id: StepID
     /// The member the step acts on, if any.
     public var member: String?
     public var title: String
     /// Groups steps for the report's timings ("joins", "storage" …).
     public var phase: String
     public var budget: Duration
-    public var dependsOn: [String]
+    /// Every id must name another step of the graph: `StepGraph` refuses an unknown one.
+    public var dependsOn: [StepID]
     /// Steps sharing a group never run at the same time (LXD takes one join at a time).
     public var serialGroup: String?
     /// Set when the plan does not need this step; it is reported as skipped and counts as done for dependents.
@@ -20,8 +21,8 @@ public struct Step: Sendable {
     /// Undoes the step after a later failure. Throw `CleanupKept` when there is deliberately nothing to undo.
     public var cleanup: (@Sendable () async throws -> Void)?
 
-    public init(id: String, member: String? = nil, title: String, phase: String, budget: Duration,
-                dependsOn: [String] = [], serialGroup: String? = nil, skipReason: String? = nil,
+    public init(id: StepID, member: String? = nil, title: String, phase: String, budget: Duration,
+                dependsOn: [StepID] = [], serialGroup: String? = nil, skipReason: String? = nil,
                 remains: String? = nil,
                 run: @escaping @Sendable (StepContext) async throws -> Void,
                 cleanup: (@Sendable () async throws -> Void)? = nil) {
@@ -33,12 +34,12 @@ public struct Step: Sendable {
 
 /// What a running step can do besides its work: report progress, or pass on a peer's events.
 public struct StepContext: Sendable {
-    public let stepID: String
+    public let stepID: StepID
     public let member: String?
     public let title: String
     let emitter: @Sendable (ProgressEvent) -> Void
 
-    public init(stepID: String, member: String?, title: String, emit: @escaping @Sendable (ProgressEvent) -> Void) {
+    public init(stepID: StepID, member: String?, title: String, emit: @escaping @Sendable (ProgressEvent) -> Void) {
         self.stepID = stepID; self.member = member; self.title = title; self.emitter = emit
     }
 

@@ -14,7 +14,7 @@ public struct StepGraph: Sendable {
     }
 
     public init(_ steps: [Step], maxParallel: Int = 4, cleanupBudget: Duration = .seconds(120)) throws {
-        var ids = Set<String>()
+        var ids = Set<StepID>()
         for step in steps {
             guard ids.insert(step.id).inserted else { throw InvalidGraph(description: "step id \"\(step.id)\" is used twice") }
         }
@@ -35,7 +35,7 @@ public struct StepGraph: Sendable {
             }
         }
         if seen != steps.count {
-            let stuck = steps.filter { (indegree[$0.id] ?? 0) > 0 }.map(\.id).joined(separator: ", ")
+            let stuck = steps.filter { (indegree[$0.id] ?? 0) > 0 }.map(\.id.rawValue).joined(separator: ", ")
             throw InvalidGraph(description: "steps depend on each other in a cycle: \(stuck)")
         }
         self.steps = steps
@@ -123,7 +123,7 @@ public struct StepGraph: Sendable {
         }
 
         if let failure {
-            let failedRecord = failure.index.map(record) ?? .init(id: "bootstrap", member: nil, title: "Bootstrap")
+            let failedRecord = failure.index.map(record) ?? .init(id: .wholeRun, member: nil, title: "Bootstrap")
             report.failure = .init(step: failedRecord, message: failure.message)
             // Steps the plan never needed read as skipped, not as casualties of the failure.
             for i in steps.indices where status[i] == .pending {

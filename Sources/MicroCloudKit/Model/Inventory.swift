@@ -1,33 +1,3 @@
-/// What LXD on one server offers and already has.
-public struct LXDFacts: Codable, Hashable, Sendable {
-    public var serverVersion: String
-    public var apiExtensions: [String]
-    public var storageDrivers: [String]
-    public var clustered: Bool
-    /// Names of existing storage pools.
-    public var storagePools: [String]
-    /// Names of existing networks, managed or not (LXD lists host interfaces too).
-    public var networks: [String]
-
-    public init(serverVersion: String = "", apiExtensions: [String] = [], storageDrivers: [String] = [],
-                clustered: Bool = false, storagePools: [String] = [], networks: [String] = []) {
-        self.serverVersion = serverVersion
-        self.apiExtensions = apiExtensions
-        self.storageDrivers = storageDrivers
-        self.clustered = clustered
-        self.storagePools = storagePools
-        self.networks = networks
-    }
-
-    public init(server: LXDServerInfo, storagePools: [String], networks: [String]) {
-        self.init(serverVersion: server.serverVersion, apiExtensions: server.apiExtensions,
-                  storageDrivers: server.storageDrivers, clustered: server.serverClustered,
-                  storagePools: storagePools, networks: networks)
-    }
-
-    public func has(extension name: String) -> Bool { apiExtensions.contains(name) }
-}
-
 /// Everything the planner knows about one server: gathered once, before planning.
 public struct Inventory: Codable, Hashable, Sendable {
     public var name: String
@@ -40,11 +10,11 @@ public struct Inventory: Codable, Hashable, Sendable {
     public var interfaces: [NetworkInterface]
     /// Installed services and their versions.
     public var services: [ServiceKind: String]
-    public var lxd: LXDFacts
+    public var lxd: LXDServer
 
     public init(name: String, address: String, fingerprint: String = "", version: String = "",
                 disks: [Disk] = [], interfaces: [NetworkInterface] = [],
-                services: [ServiceKind: String] = [:], lxd: LXDFacts = LXDFacts()) {
+                services: [ServiceKind: String] = [:], lxd: LXDServer = LXDServer()) {
         self.name = name
         self.address = address
         self.fingerprint = fingerprint

@@ -151,34 +151,3 @@ public struct LXDProfile: Codable, Hashable, Sendable {
     }
 }
 
-/// `GET /1.0` (server environment), the fields the planner needs.
-public struct LXDServerInfo: Decodable, Hashable, Sendable {
-    public var apiExtensions: [String]
-    public var serverName: String
-    public var serverVersion: String
-    public var serverClustered: Bool
-    public var certificateFingerprint: String
-    /// Names of the storage drivers this LXD can use ("btrfs", "dir", "zfs", …).
-    public var storageDrivers: [String]
-
-    private struct Driver: Decodable { var Name: String }
-    private struct Environment: Decodable {
-        var server_name: String?
-        var server_version: String?
-        var server_clustered: Bool?
-        var certificate_fingerprint: String?
-        var storage_supported_drivers: [Driver]?
-    }
-    private enum CodingKeys: String, CodingKey { case api_extensions, environment }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        apiExtensions = try c.decodeIfPresent([String].self, forKey: .api_extensions) ?? []
-        let env = try c.decodeIfPresent(Environment.self, forKey: .environment)
-        serverName = env?.server_name ?? ""
-        serverVersion = env?.server_version ?? ""
-        serverClustered = env?.server_clustered ?? false
-        certificateFingerprint = env?.certificate_fingerprint ?? ""
-        storageDrivers = (env?.storage_supported_drivers ?? []).map(\.Name)
-    }
-}

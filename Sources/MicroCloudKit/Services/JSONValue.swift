@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON document, kept as data: LXD's `metadata` differs per call, and some of it (server config values,
 /// resources) must be passed on or round-tripped without losing its types.
-public enum JSONValue: Sendable, Equatable, Codable {
+public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case number(Double)

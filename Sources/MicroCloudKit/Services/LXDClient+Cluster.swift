@@ -82,8 +82,3 @@ extension LXDClient {
         try await call("PUT", "/1.0/cluster", body: body, timeout: timeout)
     }
 }
-
-/// `host:port`, with IPv6 addresses in brackets.
-public func hostPort(_ host: String, _ port: Int) -> String {
-    host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
-}

@@ -128,7 +128,7 @@ public final class LXDClient: Sendable {
     /// `GET /1.0`: version, extensions, certificate, clustering state, storage drivers, server config.
     public func server(target: String? = nil) async throws -> LXDServer {
         let metadata = try await call("GET", Self.targeted("/1.0", target)) ?? .null
-        let server = LXDServer(metadata)
+        let server = LXDServer(metadata: metadata)
         if target == nil { serverCache.withLock { $0 = server } }
         return server
     }
@@ -188,31 +188,3 @@ public final class LXDClient: Sendable {
     }
 }
 
-/// What `GET /1.0` tells about a server.
-public struct LXDServer: Sendable, Equatable {
-    public var apiExtensions: [String]
-    public var serverName: String
-    public var serverVersion: String
-    /// PEM of the server's (or, once clustered, the cluster's) certificate.
-    public var certificate: String
-    public var certificateFingerprint: String
-    public var clustered: Bool
-    public var storageDrivers: [String]
-    public var addresses: [String]
-    public var config: [String: JSONValue]
-
-    init(_ m: JSONValue) {
-        let env = m["environment"]
-        apiExtensions = m["api_extensions"]?.array?.compactMap(\.string) ?? []
-        serverName = env?["server_name"]?.string ?? ""
-        serverVersion = env?["server_version"]?.string ?? ""
-        certificate = env?["certificate"]?.string ?? ""
-        certificateFingerprint = env?["certificate_fingerprint"]?.string ?? ""
-        clustered = env?["server_clustered"]?.bool ?? false
-        storageDrivers = env?["storage_supported_drivers"]?.array?.compactMap { ($0["Name"] ?? $0["name"])?.string } ?? []
-        addresses = env?["addresses"]?.array?.compactMap(\.string) ?? []
-        config = m["config"]?.object ?? [:]
-    }
-
-    public func has(_ extensionName: String) -> Bool { apiExtensions.contains(extensionName) }
-}

@@ -168,8 +168,3 @@ public final class HTTPClient: HTTPTransport, Sendable {
         throw ExchangeFailure.incompleteResponse
     }
 }
-
-/// "host:port", bracketing IPv6 literals.
-func hostPort(_ host: String, _ port: Int) -> String {
-    host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-}

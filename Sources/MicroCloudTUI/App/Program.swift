@@ -1,7 +1,19 @@
 import Foundation
 
+/// An effect type the runtime can order. The effects of one update run at once; an effect whose `sequence` is
+/// not nil runs its parts one after another, each once the previous one answered (Bubble Tea's `tea.Sequence`).
+/// The sequences of the update that ends the program run to their end before the runner returns: they are its
+/// last words (tell the joiners, then quit).
+public protocol ProgramEffect: Sendable {
+    var sequence: [Self]? { get }
+}
+
+extension ProgramEffect {
+    public var sequence: [Self]? { nil }
+}
+
 /// An Elm-style program: pure `update` and `view`, effects run elsewhere and answer with messages.
-public struct Program<State, Message: Sendable, Effect: Sendable>: Sendable {
+public struct Program<State, Message: Sendable, Effect: ProgramEffect>: Sendable {
     public var update: @Sendable (State, Message) -> (State, [Effect])
     public var view: @Sendable (State, Size) -> Screen
     /// Turns terminal input into a message (nil: ignore it). A `.terminate` mapped to nil ends the program.
@@ -60,12 +72,13 @@ final class Inbox<Message: Sendable>: @unchecked Sendable {
 /// Runs a `Program` on a `Terminal`: draw, wait for input/messages/ticks, update, draw again (only changes reach
 /// the terminal). The loop is synchronous on the calling thread; effects run as tasks.
 public enum ProgramRunner {
-    public typealias EffectHandler<Message: Sendable, Effect: Sendable> =
+    public typealias EffectHandler<Message: Sendable, Effect: ProgramEffect> =
         @Sendable (Effect, MessageSink<Message>) async -> [Message]
 
     /// Runs until `isDone` (or a `.terminate` the program ignores) and returns the last state. Effects still
-    /// running then are cancelled. Blocks the calling thread: call it from a dedicated thread, or use `start`.
-    public static func run<State, Message: Sendable, Effect: Sendable>(
+    /// running then are cancelled, except the sequences of the last update, which finish first.
+    /// Blocks the calling thread: call it from a dedicated thread, or use `start`.
+    public static func run<State, Message: Sendable, Effect: ProgramEffect>(
         _ program: Program<State, Message, Effect>, initial: State, initialEffects: [Effect] = [],
         on terminal: any Terminal, tickInterval: Duration = .milliseconds(250),
         effects: @escaping EffectHandler<Message, Effect>
@@ -75,12 +88,21 @@ public enum ProgramRunner {
         let inbox = Inbox<Message>(terminal: terminal)
         let sink = MessageSink(inbox: inbox)
         var tasks: [Task<Void, Never>] = []
+        var lastWords: [Task<Void, Never>] = []
+        @Sendable func perform(_ effect: Effect) async {
+            if let parts = effect.sequence {
+                for part in parts where !Task.isCancelled { await perform(part) }
+                return
+            }
+            let answer = await effects(effect, sink)
+            if !Task.isCancelled { sink.send(answer) }
+        }
         func launch(_ list: [Effect]) {
+            lastWords = []
             for effect in list {
-                tasks.append(Task.detached {
-                    let answer = await effects(effect, sink)
-                    if !Task.isCancelled { sink.send(answer) }
-                })
+                let task = Task.detached { await perform(effect) }
+                tasks.append(task)
+                if effect.sequence != nil { lastWords.append(task) }
             }
         }
 
@@ -109,6 +131,7 @@ public enum ProgramRunner {
                 if let m = program.event(event) {
                     messages.append(m)
                 } else if event == .terminate {
+                    lastWords = []
                     break loop
                 }
             }
@@ -126,12 +149,24 @@ public enum ProgramRunner {
                 if program.isDone(state) { break loop }
             }
         }
-        for t in tasks { t.cancel() }
+        // Only the last update's sequences run on: waiting for an earlier one (a slow inventory) would hold up quitting.
+        for t in tasks where !lastWords.contains(t) { t.cancel() }
+        for t in lastWords { wait(for: t) }
         return state
     }
 
+    /// Blocks this (the program's own) thread until the task ends.
+    private static func wait(for task: Task<Void, Never>) {
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await task.value
+            done.signal()
+        }
+        done.wait()
+    }
+
     /// Runs the program on its own thread (curses must not block the async world) and returns its last state.
-    public static func start<State: Sendable, Message: Sendable, Effect: Sendable>(
+    public static func start<State: Sendable, Message: Sendable, Effect: ProgramEffect>(
         _ program: Program<State, Message, Effect>, initial: State, initialEffects: [Effect] = [],
         on terminal: any Terminal, tickInterval: Duration = .milliseconds(250),
         effects: @escaping EffectHandler<Message, Effect>

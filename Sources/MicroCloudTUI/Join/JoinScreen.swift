@@ -57,7 +57,7 @@ public enum JoinMessage: Sendable {
     case ended(String)
 }
 
-public enum JoinEffect: Sendable, Equatable {
+public enum JoinEffect: ProgramEffect, Equatable {
     /// Open the joiner session with this (normalised) passphrase.
     case submit(String)
     /// Give up: end the local session.

@@ -34,7 +34,7 @@ public struct ProgressItem: Sendable, Equatable {
         }
     }
 
-    public var id: String
+    public var id: StepID
     public var title: String
     public var member: String?
     public var state: State
@@ -44,7 +44,7 @@ public struct ProgressItem: Sendable, Equatable {
     public var budget: Double?
     public var amount: Amount?
 
-    public init(id: String, title: String, member: String? = nil, state: State = .pending, started: Double? = nil,
+    public init(id: StepID, title: String, member: String? = nil, state: State = .pending, started: Double? = nil,
                 finished: Double? = nil, budget: Double? = nil, amount: Amount? = nil) {
         self.id = id
         self.title = title
@@ -66,7 +66,7 @@ public struct ProgressItem: Sendable, Equatable {
 /// with the keys, following the newest activity until the operator scrolls away.
 public struct ProgressList: Sendable {
     public private(set) var items: [ProgressItem] = []
-    private var position: [String: Int] = [:]
+    private var position: [StepID: Int] = [:]
     /// First line shown (in rendered lines).
     public private(set) var top = 0
     /// Keeps the last running or failed item in view; scrolling up turns it off, End turns it back on.
@@ -86,12 +86,12 @@ public struct ProgressList: Sendable {
         }
     }
 
-    public mutating func update(id: String, _ change: (inout ProgressItem) -> Void) {
+    public mutating func update(id: StepID, _ change: (inout ProgressItem) -> Void) {
         guard let i = position[id] else { return }
         change(&items[i])
     }
 
-    public func item(id: String) -> ProgressItem? { position[id].map { items[$0] } }
+    public func item(id: StepID) -> ProgressItem? { position[id].map { items[$0] } }
 
     public var doneCount: Int { items.filter { $0.state == .done }.count }
     public var failedCount: Int { items.filter { if case .failed = $0.state { true } else { false } }.count }

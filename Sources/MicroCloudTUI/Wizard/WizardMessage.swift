@@ -79,7 +79,8 @@ public enum WizardEffect: Sendable, Equatable {
     case startDiscovery(interface: String)
     /// Confirm these joiners (full fingerprints). Empty: nobody joins; close the session.
     case confirm(fingerprints: [String])
-    /// Gather the inventory of these servers, this server first (answer: `inventories`).
+    /// Gather the inventory of these servers, this server first (answer: `inventories`). Their identities are the
+    /// ones proven in the session (the runner's driver holds them), so this follows `.confirm` in a sequence.
     case fetchInventories([Server])
     /// Run the bootstrap (answers: `progress` …, then `bootstrapFinished` or `bootstrapFailed`).
     case runBootstrap(ClusterPlan)
@@ -88,4 +89,12 @@ public enum WizardEffect: Sendable, Equatable {
     case abort(reason: String)
     /// End the program; print the text (if any) on the normal screen after the terminal is restored.
     case quit(printOnExit: String?)
+    /// These effects one after another, each once the previous one answered.
+    case sequence([WizardEffect])
+}
+
+extension WizardEffect: ProgramEffect {
+    public var sequence: [WizardEffect]? {
+        if case .sequence(let parts) = self { parts } else { nil }
+    }
 }

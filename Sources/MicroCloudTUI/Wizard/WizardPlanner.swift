@@ -19,7 +19,7 @@ public enum WizardPlanner {
             // An empty address is the builder's default: the server's own address inside the lookup subnet.
             return MemberPlan(
                 name: inv.name, address: inv.address.isEmpty ? serverAddress[inv.name] ?? "" : "",
-                fingerprint: s.servers[inv.name]?.fingerprint ?? "",
+                fingerprint: s.servers[inv.name]?.fingerprint.hex ?? "",
                 localDisk: local.map { DiskChoice(path: $0.name, wipe: a.localWipe.contains($0)) },
                 cephDisks: ceph.map { DiskChoice(path: $0.name, wipe: a.cephWipe.contains($0), encrypt: a.cephEncrypt) },
                 uplinkInterface: useOVN ? mine(a.uplinkTable.selected).first?.name : nil,

@@ -55,7 +55,7 @@ extension WizardState {
 
     /// Adding Ceph disks reports a fraction; the plan says how many disks that is.
     static func amount(for e: ProgressEvent, fraction: Double, plan: ClusterPlan) -> ProgressItem.Amount {
-        if e.stepID.hasPrefix("microceph.disks."), let m = e.member, let total = plan.member(m)?.cephDisks.count, total > 0 {
+        if let m = e.member, e.stepID == .cephDisks(m), let total = plan.member(m)?.cephDisks.count, total > 0 {
             return ProgressItem.Amount(fraction: fraction, done: Int((fraction * Double(total)).rounded(.down)),
                                        total: total, unit: "disks")
         }
@@ -68,7 +68,7 @@ extension WizardState {
         r.report = report
         r.snapshot = snapshot
         run = r
-        exitText = Self.resultText(snapshot, plan: r.plan)
+        exitText = RunSummary.text(snapshot)
         results = ResultsState()
         enter(.results)
     }
@@ -109,45 +109,19 @@ extension WizardState {
         return []
     }
 
-    /// Where and why it failed, what was undone, what was never run, what remains: printed after quitting.
+    /// Printed after quitting a failed run: the one failure report (the screen shows the same lines).
     static func failureText(_ report: BootstrapReport) -> String {
-        var out: [String] = []
-        if let f = report.failure {
-            let on = f.step.member.map { " on \($0)" } ?? ""
-            out.append("MicroCloud setup failed at \"\(f.step.title)\"\(on): \(f.message)")
-        } else {
-            out.append("MicroCloud setup failed.")
-        }
-        if !report.undone.isEmpty {
-            out.append("Undone:")
-            out += report.undone.map { "  - \($0.title)" }
-        }
-        if !report.notRun.isEmpty { out.append("Not run: \(report.notRun.count) step\(report.notRun.count == 1 ? "" : "s")") }
-        if !report.remains.isEmpty {
-            out.append("What remains:")
-            out += report.remains.map { "  - \($0)" }
-        } else {
-            out.append("Nothing remains changed on the servers.")
-        }
-        return out.joined(separator: "\n")
+        (["MicroCloud setup failed."] + report.failureLines.map(\.text)).joined(separator: "\n")
     }
 
     // MARK: results
 
     /// The content of a results tab as lines, tables fitted to `width` (nil: natural width).
     static func resultLines(_ snapshot: ClusterSnapshot?, tab: Int, width: Int?) -> [String] {
-        guard let s = snapshot else {
-            return ["The cloud is set up, but its state could not be read back.",
-                    "Run `lxc cluster list`, `lxc storage list` and `lxc network list` to see it."]
-        }
+        guard let s = snapshot else { return RunSummary.unreadable }
         var dropped: [String] = []
-        let text: String
-        switch tab {
-        case 0: text = fitted(ResultTables.members(s.members), width, ["DESCRIPTION", "FAILURE DOMAIN", "ARCHITECTURE"], &dropped)
-        case 1: text = fitted(ResultTables.pools(s.pools), width, ["DESCRIPTION"], &dropped)
-        case 2: text = fitted(ResultTables.networks(s.networks), width, ["DESCRIPTION", "IPV6", "USED BY"], &dropped)
-        default: text = ResultTables.profile(s.profile)
-        }
+        let drop = [["DESCRIPTION", "FAILURE DOMAIN", "ARCHITECTURE"], ["DESCRIPTION"], ["DESCRIPTION", "IPV6", "USED BY"]]
+        let text = RunSummary.table(s, tab).map { fitted($0, width, drop[tab], &dropped) } ?? ResultTables.profile(s.profile)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last == "" { lines.removeLast() }
         if !dropped.isEmpty {
@@ -171,18 +145,6 @@ extension WizardState {
             dropped.append(name)
         }
         return t.render(maxWidth: width)
-    }
-
-    /// What `quit` prints after success: every table at its natural width.
-    static func resultText(_ snapshot: ClusterSnapshot?, plan: ClusterPlan) -> String {
-        var out = ["MicroCloud is ready: \(plan.members.count) member\(plan.members.count == 1 ? "" : "s")."]
-        guard snapshot != nil else { return (out + resultLines(nil, tab: 0, width: nil)).joined(separator: "\n") }
-        for (n, title) in ["Cluster members", "Storage pools", "Networks", "Default profile"].enumerated() {
-            out.append("")
-            out.append(title + ":")
-            out += resultLines(snapshot, tab: n, width: nil)
-        }
-        return out.joined(separator: "\n")
     }
 
     mutating func resultsKey(_ key: Key) -> [WizardEffect] {

@@ -78,7 +78,7 @@ extension WizardState {
         var s = seen
         // An announcement proves nothing: only a join intent (with this fingerprint) makes a row verified. mDNS
         // carries the short fingerprint, the intent the full one: a verified row keeps the full one.
-        if let full = verifiedFingerprints[s.name], !s.fingerprint.isEmpty, full.hasPrefix(s.fingerprint) {
+        if let full = verifiedFingerprints[s.name], full.matches(s.fingerprint) {
             s.state = .verified
             s.fingerprint = full
         } else {
@@ -124,7 +124,7 @@ extension WizardState {
     /// This server as a member: it is always part of the cloud.
     var localServer: Server {
         Server(name: session?.localName ?? "", address: address?.ip ?? "",
-               fingerprint: session?.localFingerprint ?? "", version: "", state: .verified)
+               fingerprint: Fingerprint(session?.localFingerprint ?? ""), version: "", state: .verified)
     }
 
     mutating func serversKey(_ key: Key) -> [WizardEffect] {
@@ -194,7 +194,7 @@ extension WizardState {
         gather = .gathering
         serverMessage = nil
         aloneOffered = false
-        return [.confirm(fingerprints: sorted.map(\.fingerprint)), .fetchInventories([localServer] + sorted)]
+        return [.sequence([.confirm(fingerprints: sorted.map(\.fingerprint.hex)), .fetchInventories([localServer] + sorted)])]
     }
 
     mutating func receiveInventories(_ list: [Inventory], problems: [String]) {

@@ -180,7 +180,7 @@ public struct WizardState: Sendable {
     /// Why Enter did nothing on the servers table, or the hint for the row under the cursor.
     var serverMessage: String?
     /// Fingerprints proven by join intents, by server name.
-    var verifiedFingerprints: [String: String] = [:]
+    var verifiedFingerprints: [String: Fingerprint] = [:]
     /// Servers confirmed in the trust session (the local one not included).
     public internal(set) var confirmed: [Server]?
     public internal(set) var gather: GatherState = .idle

@@ -115,7 +115,7 @@ extension WizardState {
         finished = true
         if step == .results { return [.quit(printOnExit: exitText)] }
         abortReason = Wizard.abortReason
-        return [.abort(reason: Wizard.abortReason), .quit(printOnExit: nil)]
+        return [.sequence([.abort(reason: Wizard.abortReason), .quit(printOnExit: nil)])]
     }
 
     mutating func quit(printing text: String?) -> [WizardEffect] {

@@ -53,7 +53,7 @@ extension WizardState {
         var bars: [PhaseBar] = []
         let joiners = run.plan.members.filter { $0.name != run.plan.initiator }
         if !joiners.isEmpty {
-            let done = joiners.filter { run.list.item(id: BootstrapStepID.join($0.name))?.state == .done }.count
+            let done = joiners.filter { run.list.item(id: .join($0.name))?.state == .done }.count
             bars.append(PhaseBar(label: "Joins", done: done, total: joiners.count, unit: "servers"))
         }
         let total = run.plan.members.reduce(0) { $0 + $1.cephDisks.count }
@@ -61,9 +61,9 @@ extension WizardState {
             var done = 0
             for m in run.plan.members where !m.cephDisks.isEmpty {
                 if m.name == run.plan.initiator {
-                    let item = run.list.item(id: "microceph.disks.\(m.name)")
+                    let item = run.list.item(id: .cephDisks(m.name))
                     done += item?.state == .done ? m.cephDisks.count : (item?.amount?.done ?? 0)
-                } else if run.list.item(id: BootstrapStepID.join(m.name))?.state == .done {
+                } else if run.list.item(id: .join(m.name))?.state == .done {
                     done += m.cephDisks.count
                 }
             }
@@ -84,25 +84,17 @@ extension WizardState {
     }
 
     func failureLines(_ report: BootstrapReport, _ g: Glyphs) -> [LogView.Line] {
-        var out: [LogView.Line] = []
-        if let f = report.failure {
-            let on = f.step.member.map { " on \($0)" } ?? ""
-            out.append(LogView.Line("Where: \(f.step.title)\(on)", style: Style.error.bold))
-            out.append(LogView.Line("Why:   \(f.message)", style: .error))
-        }
-        if !report.undone.isEmpty {
-            out.append(LogView.Line("Undone: " + report.undone.map(\.title).joined(separator: "; ")))
-        }
-        if !report.notRun.isEmpty {
-            out.append(LogView.Line("Not run: \(report.notRun.count) step\(report.notRun.count == 1 ? "" : "s")", style: .dim))
-        }
-        if report.remains.isEmpty {
-            out.append(LogView.Line("Remains: nothing; the servers are as they were.", style: .ok))
-        } else {
-            out.append(LogView.Line("Remains: " + report.remains.joined(separator: "; "), style: .warn))
-        }
-        out.append(LogView.Line("Press q to quit; this report is printed on the terminal.", style: .dim))
-        return out
+        report.failureLines.map { line in
+            let style: Style = switch line.tone {
+            case .headline: Style.error.bold
+            case .error: .error
+            case .normal: .normal
+            case .dim: .dim
+            case .warn: .warn
+            case .ok: .ok
+            }
+            return LogView.Line(line.text, style: style)
+        } + [LogView.Line("Press q to quit; this report is printed on the terminal.", style: .dim)]
     }
 
     func drawResults(on s: inout Screen, in r: Rect) {

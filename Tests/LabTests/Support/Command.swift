@@ -1,4 +1,5 @@
 import Foundation
+import MicroCloudKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,60 +24,17 @@ struct CommandFailed: Error, CustomStringConvertible {
     var description: String { result.failureDescription }
 }
 
-struct SpawnFailed: Error, CustomStringConvertible {
-    let arguments: [String]
-    let code: Int32
-    var description: String { "cannot start `\(arguments.joined(separator: " "))`: \(String(cString: strerror(code)))" }
-}
-
-/// Runs programs with posix_spawn and waitpid.
-///
-/// Not Foundation's `Process`: on Linux it watches SIGCHLD through a dispatch signal source, which
-/// leaves SIGCHLD blocked in the children it starts (coreutils `timeout` then never sees its child
-/// end) and, with the daemons the lab leaves running, was seen to miss a child's exit for minutes.
-/// Here every child starts with an empty signal mask and default handlers, reads /dev/null, and
-/// writes to files (a daemon that kept a pipe open could never hang a test).
+/// Runs programs through the product's one spawning helper (`Subprocess`: posix_spawn and waitpid, no
+/// Foundation `Process`), with output in files so a daemon that kept a pipe open could never hang a test.
 enum Command {
-    /// Starts `arguments` (a path, or a name looked up on PATH) with this process's environment plus
-    /// `environment`, and returns its pid.
+    /// Starts `arguments` with this process's environment plus `environment`, and returns its pid.
     static func start(_ arguments: [String], environment: [String: String] = [:],
                       stdout: URL, stderr: URL) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard code == 0 else { throw SpawnFailed(arguments: arguments, code: code) }
-        return pid
+        try Subprocess.start(arguments, environment: environment, stdout: .file(stdout.path), stderr: .file(stderr.path))
     }
 
     /// Waits for `pid` and returns its exit status (128 + signal number when a signal ended it).
-    static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            if errno != EINTR { return -1 }
-        }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
-    }
+    static func wait(_ pid: pid_t) -> Int32 { Subprocess.wait(pid) }
 
     /// Runs `arguments` and returns what it did, whatever its exit status.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
@@ -126,6 +84,23 @@ final class Background {
         let s = Command.wait(pid)
         status = s
         return s
+    }
+
+    /// Waits at most `seconds` for the exit; nil while it still runs.
+    func wait(timeout seconds: Double) -> Int32? {
+        if let status { return status }
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            var raw: Int32 = 0
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                let signal = raw & 0x7f
+                let s = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+                status = s
+                return s
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        } while Date() < deadline
+        return nil
     }
 
     /// Ends the program if it still runs.
