@@ -85,7 +85,13 @@ extension LabSuite {
                 }
                 #expect(results[0].output.contains("MicroCloud is ready"))
                 // micro03 comes late, with the right passphrase, straight to micro01's address (no mDNS needed).
-                let late = Self.file(servers: servers) + "\ninitiator_address: \(servers[0].address)\nlookup_timeout: 10\n"
+                let late = """
+                    initiator_address: \(servers[0].address)
+                    session_passphrase: lab preseed test words
+                    lookup_timeout: 10
+                    systems:
+                    \(servers.map { "  - name: \($0.name)\n    address: \($0.address)" }.joined(separator: "\n"))
+                    """
                 let path = Command.temporaryFile("late").appendingPathExtension("yaml")
                 try late.write(to: path, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: path) }
