@@ -87,6 +87,14 @@ public enum Subprocess {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
+    /// Runs blocking work (waiting for programs) on a thread of its own: an async caller then never holds one of
+    /// the few threads every task shares (on a 2-core machine two waits for daemons would stall every task).
+    public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
+        }
+    }
+
     /// Runs `arguments` to its end with `input` on stdin, and returns its status and output.
     public static func run(_ arguments: [String], environment: [String: String] = [:], input: [UInt8]? = nil) throws -> Result {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("subprocess-\(UUID().uuidString)").path

@@ -232,7 +232,7 @@ struct AvahiLabTrait: SuiteTrait, TestScoping {
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        switch AvahiLab.start() {
+        switch try await Subprocess.offThePool({ AvahiLab.start() }) {
         case .success(let lab):
             let previous = getenv("DBUS_SYSTEM_BUS_ADDRESS").map { String(cString: $0) }
             setenv("DBUS_SYSTEM_BUS_ADDRESS", lab.busAddress, 1)

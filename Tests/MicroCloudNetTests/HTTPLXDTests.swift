@@ -24,7 +24,7 @@ struct HTTPLXDTests {
 
     @Test(.enabled(if: canRunLXD, "needs /usr/bin/lxd and root to start a throwaway daemon"))
     func unixSocketAndPinnedHTTPSAgainstLXD() async throws {
-        let daemon = try ThrowawayLXD.start()
+        let daemon = try await Subprocess.offThePool { try ThrowawayLXD.start() }
         defer { daemon.stop() }
 
         let local = HTTPClient.unix(path: daemon.dir + "/unix.socket", timeout: .seconds(30))
