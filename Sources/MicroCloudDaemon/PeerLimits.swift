@@ -13,10 +13,10 @@ extension Daemon {
 
     nonisolated var peerLimits: ServerLimits {
         ServerLimits(requestReadTimeout: Self.peerReadTimeout) { [self] method, path in
-            switch access(for: HTTPRequest(method: method, path: path)) {
+            switch route(for: HTTPRequest(method: method, path: path))?.access {
             case .public?, nil: Self.publicBodyLimit
             case .passphrase?: Self.passphraseBodyLimit
-            case .trusted?, .local?: ServerLimits.maxBody
+            case .trusted?, .sessionPeer?, .local?: ServerLimits.maxBody
             }
         }
     }

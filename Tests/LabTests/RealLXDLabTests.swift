@@ -95,7 +95,7 @@ extension LabSuite {
         func aFailedRealBootstrapIsUndone() async throws {
             try await Lab.with(servers: 3) { servers in
                 var steps = try Bootstrapper(Self.environment(servers, maxParallel: 1)).steps(for: Self.plan(servers))
-                let last = "lxd.volumes.\(servers[2].name)"
+                let last = StepID.volumes(servers[2].name)
                 let i = try #require(steps.firstIndex { $0.id == last })
                 steps[i].run = { _ in throw BootstrapError("injected failure") }
                 let recording = Locked<[String]>([])
@@ -113,7 +113,7 @@ extension LabSuite {
                 print("the failed bootstrap's recording: \(base).jsonl and \(base)-report.json")
                 let (first, second) = (servers[0].name, servers[1].name)
                 #expect(report.failure?.message == "injected failure")
-                #expect(report.undone.map(\.id) == ["lxd.volumes.\(second)", "lxd.volumes.\(first)", "lxd.profile.default",
+                #expect(report.undone.map(\.id.rawValue) == ["lxd.volumes.\(second)", "lxd.volumes.\(first)", "lxd.profile.default",
                                                     "lxd.network.lxdbr0.pending.\(first)", "lxd.pool.local.pending.\(first)"])
                 #expect(report.remains.count == 3)
 

@@ -117,7 +117,7 @@ extension LabSuite {
                 #expect(!events[..<first].contains { $0.stepID == id && ["succeeded", "failed"].contains($0.kind.name) })
             }
             var running = 0
-            for e in events where e.stepID.hasPrefix("join.") {
+            for e in events where e.member.map({ e.stepID == .join($0) }) == true {
                 if e.kind.name == "started" { running += 1 }
                 if ["succeeded", "failed"].contains(e.kind.name) { running -= 1 }
                 #expect(running <= 1, "two joins at once at \(e.stepID)")

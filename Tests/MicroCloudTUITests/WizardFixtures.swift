@@ -181,7 +181,7 @@ enum Fixtures {
         let join = BootstrapReport.StepRecord(id: "join.micro03", member: "micro03", title: "Join micro03", seconds: 10)
         r.failure = BootstrapReport.Failure(step: join, message: "micro03: LXD refused the join: certificate mismatch")
         r.undone = [.init(id: "lxd.token.micro03", member: "micro03", title: "Issue LXD join token for micro03")]
-        r.notRun = (1...9).map { .init(id: "s\($0)", member: nil, title: "Step \($0)") }
+        r.notRun = (1...9).map { .init(id: StepID("s\($0)"), member: nil, title: "Step \($0)") }
         r.remains = ["LXD on micro02 is now a cluster member; to start over, remove it with `lxc cluster remove micro02 --force`"]
         return r
     }
