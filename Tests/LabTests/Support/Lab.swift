@@ -107,6 +107,7 @@ enum Lab {
     /// Runs `body` with `servers` servers up, and always takes the lab down afterwards, also when
     /// the body throws. Checks on the way out that the machine is as it was before `up`.
     static func with<T>(servers: Int, _ body: ([LabServer]) throws -> T) throws -> T {
+        try down()  // a lab of these names left by an interrupted run is not part of the machine
         let before = try MachineSnapshot.take()
         try up(servers)
         defer { downAndCompare(with: before) }
@@ -115,6 +116,7 @@ enum Lab {
 
     /// The same, for a body that awaits (the bootstrap core driven from the test itself).
     static func with<T>(servers: Int, _ body: ([LabServer]) async throws -> T) async throws -> T {
+        try down()  // a lab of these names left by an interrupted run is not part of the machine
         let before = try MachineSnapshot.take()
         try up(servers)
         defer { downAndCompare(with: before) }
