@@ -227,15 +227,25 @@ extension LabSuite {
             #expect(profile.contains("network: default") && profile.contains("type: nic"), "default profile:\n\(profile)")
 
             // What LXD made in OVN's northbound database for `default`.
-            let routers = try Lab.exec(3, "ovn-nbctl", "--format=csv", "--data=bare", "--no-headings", "--columns=name", "list", "Logical_Router").stdout
-            let switches = try Lab.exec(3, "ovn-nbctl", "--format=csv", "--data=bare", "--no-headings", "--columns=name", "list", "Logical_Switch").stdout
-            let router = try #require(routers.split(separator: "\n").first { $0.hasPrefix("lxd-net") && $0.hasSuffix("-lr") },
-                                      "a logical router for default: \(routers)")
-            let prefix = router.dropLast("-lr".count)
-            #expect(switches.split(separator: "\n").contains { $0 == "\(prefix)-ls-int" }, "internal switch: \(switches)")
-            #expect(switches.split(separator: "\n").contains { $0 == "\(prefix)-ls-ext" }, "external switch: \(switches)")
-            let nat = try Lab.exec(1, "ovn-nbctl", "lr-nat-list", String(router)).stdout
-            #expect(nat.contains("10.233.15.100"), "the router's SNAT uses the first address of ipv4.ovn.ranges:\n\(nat)")
+            let nb = try northboundObjects(3)
+            #expect(nb.routers.count == 1 && nb.switches.count == 2, "router and switches for default: \(nb)")
+            #expect(nb.snat.contains("10.233.15.100"), "the router's SNAT uses the first address of ipv4.ovn.ranges:\n\(nb.snat)")
+        }
+
+        /// LXD's objects for an ovn network in OVN's northbound database, seen from server `index`: its logical
+        /// router `lxd-net<N>-lr`, the switches `lxd-net<N>-ls-int` / `-ls-ext` next to it, and the router's NAT list.
+        static func northboundObjects(_ index: Int) throws -> (routers: [String], switches: [String], snat: String) {
+            func names(_ table: String) throws -> [String] {
+                try Lab.exec(index, "ovn-nbctl", "--format=csv", "--data=bare", "--no-headings", "--columns=name", "list", table)
+                    .stdout.split(separator: "\n").map(String.init)
+            }
+            let routers = try names("Logical_Router").filter { $0.hasPrefix("lxd-net") && $0.hasSuffix("-lr") }
+            let prefixes = routers.map { String($0.dropLast("-lr".count)) }
+            let switches = try names("Logical_Switch").filter { name in
+                prefixes.contains { name == "\($0)-ls-int" || name == "\($0)-ls-ext" }
+            }
+            let snat = try routers.map { try Lab.exec(index, "ovn-nbctl", "lr-nat-list", $0).stdout }.joined(separator: "\n")
+            return (routers, switches, snat)
         }
     }
 }

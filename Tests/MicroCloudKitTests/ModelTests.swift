@@ -95,6 +95,29 @@ import Testing
         #expect(!NetworkInterface(name: "t", type: "macvlan").isUplinkCandidate)
     }
 
+    /// Each refusal in the words the plan's message uses after "cannot be an OVN uplink:".
+    @Test(arguments: [
+        (NetworkInterface(name: "lxdbr0", type: "bridge", managed: true), "it is managed by LXD"),
+        (NetworkInterface(name: "eth3", state: "down"), "it is not up"),
+        (NetworkInterface(name: "lo", type: "loopback", linkType: "loopback"), "it is not a broadcast (Ethernet-like) link"),
+        (NetworkInterface(name: "eth0", addresses: ["10.0.0.11/24"]), "it has IP addresses and is not a bridge"),
+        (NetworkInterface(name: "bond0", type: "bond", addresses: ["10.0.0.11/24"]), "it has IP addresses and is not a bridge"),
+        (NetworkInterface(name: "mv0", type: "macvlan"), "its type macvlan cannot carry an uplink"),
+    ])
+    func uplinkRefusals(_ iface: NetworkInterface, _ why: String) {
+        #expect(!iface.isUplinkCandidate && iface.uplinkRefusal == why)
+    }
+
+    @Test func aServerWithoutCandidatesIsIneligibleForOVN() {
+        var inv = Fixture.inventory(2, ovn: true)
+        #expect(inv.ovnIneligibility == nil && inv.uplinkCandidates.map(\.name) == ["eth1"])
+        inv.interfaces.removeAll { $0.name == "eth1" }
+        #expect(inv.ovnIneligibility == "System \"micro02\" is ineligible for distributed networking. At least one "
+            + "interface in state UP with no IPs assigned or a bridge is required")
+        inv.interfaces.append(NetworkInterface(name: "br0", type: "bridge", addresses: ["10.0.0.12/24"]))
+        #expect(inv.ovnIneligibility == nil, "an addressed bridge can still be an uplink")
+    }
+
     @Test func builtFromLXDKeepsGlobalAddressesOnly() throws {
         let net = try JSONDecoder().decode(LXDNetwork.self, from: Data("""
         {"name":"eth0","type":"physical","managed":false,"description":"","status":"","used_by":[],"config":{}}

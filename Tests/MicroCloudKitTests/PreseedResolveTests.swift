@@ -182,14 +182,45 @@ private func resolve(_ yaml: String, _ inventories: [Inventory] = Fixture.lab,
         #expect(plan?.members.map(\.underlayIP) == ["10.0.1.11", "10.0.1.12", "10.0.1.13"])
     }
 
-    @Test func systemWithoutUplinkCandidateIsIneligible() throws {
+    @Test func systemWithoutUplinkCandidateFallsBackToTheBridgeAndSaysWhy() throws {
         var inv = Fixture.full
         inv[2].interfaces.removeAll { $0.name == "eth1" }
-        let (plan, issues) = try resolve(header + "ovn:\n  ipv6_gateway: fd42::1/64\n", inv)
+        let yaml = header + "ovn:\n  ipv6_gateway: fd42::1/64\nfallback_bridge:\n  ipv4_address: 10.80.0.1/24\n"
+        let (plan, issues) = try resolve(yaml, inv)
+        #expect(plan?.ovn == nil && plan?.fallbackBridge == BridgePlan(ipv4: "10.80.0.1/24"))
+        #expect(plan?.profileNetwork == "lxdbr0")
+        #expect(plan?.members.allSatisfy { $0.uplinkInterface == nil && $0.underlayIP == nil } == true)
+        #expect(plan?.services.contains(.microovn) == true, "MicroOVN is still clustered (§2.15's note)")
+        #expect(issues == [.warning("ovn", "System \"micro03\" is ineligible for distributed networking. At least one "
+            + "interface in state UP with no IPs assigned or a bridge is required; instances use the bridge lxdbr0 "
+            + "(10.80.0.1/24) instead.")])
+    }
+
+    @Test func anExplicitUplinkThatCannotBeOneStaysAnError() throws {
+        var inv = Fixture.full
+        inv[2].interfaces.removeAll { $0.name == "eth1" }
+        var yaml = "initiator: micro01\nlookup_subnet: 10.0.0.0/24\nsession_passphrase: x\nsystems:\n"
+        for n in 1...3 { yaml += "- name: micro0\(n)\n  ovn_uplink_interface: \(n == 3 ? "eth0" : "eth1")\n" }
+        let (plan, issues) = try resolve(yaml + "ovn:\n  ipv6_gateway: fd42::1/64\n", inv)
         #expect(plan == nil)
         expectIssue(.error("systems[micro03].ovn_uplink_interface", member: "micro03",
-                           "System \"micro03\" is ineligible for distributed networking. At least one interface in "
-                           + "state UP with no IPs assigned or a bridge is required."), in: issues)
+                           "Interface \"eth0\" on \"micro03\" cannot be an OVN uplink: it has IP addresses and is not a "
+                           + "bridge. It has none: at least one interface in state UP with no IPs assigned or a bridge "
+                           + "is required."), in: issues)
+    }
+
+    @Test func withoutAnyBridgeTheFallbackLineSaysSo() throws {
+        var inv = Fixture.full
+        inv[0].interfaces = inv[0].interfaces.map { i in
+            var i = i
+            if i.name == "eth1" { i.state = "down" }
+            return i
+        }
+        let (plan, issues) = try resolve(header + "ovn:\n  ipv6_gateway: fd42::1/64\nfallback_bridge: none\n", inv)
+        #expect(plan?.ovn == nil && plan?.fallbackBridge == nil)
+        expectIssue(.warning("ovn", "System \"micro01\" is ineligible for distributed networking. At least one "
+            + "interface in state UP with no IPs assigned or a bridge is required; no fallback bridge is planned, so "
+            + "instances get no network."), in: issues)
     }
 
     @Test func labWithoutMicroCephOrMicroOVNSkipsThemWithWarnings() throws {

@@ -145,6 +145,8 @@ extension BootstrapSteps {
                      run: { _ in
                          try await lxd.createNetwork(name: "default", type: "ovn", description: "Default OVN network",
                                                      config: ["network": "UPLINK"])
+                         // LXD 5.0.2 drops the description of any cluster-wide network create (seen in the lab).
+                         try await lxd.setNetworkDescription("default", "Default OVN network")
                      },
                      cleanup: { try await Self.deleteNetwork("default", lxd) }))
         } else if let bridge = plan.fallbackBridge {

@@ -113,6 +113,9 @@ public enum PlanBuilder {
             if let why = ServiceRules.missing(.microovn, present) {
                 issues.append(.warning("ovn", why))
                 for i in members.indices { members[i].uplinkInterface = nil }
+            } else if let why = OVNRules.unavailable(members: members, inventories: byName) {
+                issues.append(.warning("ovn", OVNRules.fallbackLine(why, bridge: answers.fallbackBridge)))
+                for i in members.indices { (members[i].uplinkInterface, members[i].underlayIP) = (nil, nil) }
             } else {
                 ovn = uplink.plan
             }
@@ -123,6 +126,10 @@ public enum PlanBuilder {
             if !asked && somewhere, let why = ServiceRules.missing(service, present) {
                 issues.append(.warning("services", why))
             }
+        }
+
+        if services.contains(.microovn), let note = ServiceRules.microOVNVersionNote(present) {
+            issues.append(.warning("services", note))
         }
 
         let plan = ClusterPlan(initiator: answers.initiator, lookupSubnet: subnet?.description ?? answers.lookupSubnet,

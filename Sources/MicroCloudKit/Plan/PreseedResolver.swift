@@ -85,12 +85,14 @@ private struct Resolver {
         answers.localStorage = planLocal(&members)
         answers.ceph = planCeph(&members)
         answers.uplink = planOVN(&members)
-        if answers.uplink == nil || ServiceRules.missing(.microovn, present) != nil {
-            let b = preseed.fallbackBridge
-            answers.fallbackBridge = (b?.disabled ?? false) ? nil
-                : BridgePlan(name: b?.name ?? BridgePlan.standard.name, ipv4: b?.ipv4Address ?? BridgePlan.standard.ipv4,
-                             ipv6: b?.ipv6Address ?? BridgePlan.standard.ipv6)
-        } else if preseed.fallbackBridge != nil {
+        // Always handed over: the builder falls back to it when OVN cannot be set up (and says why).
+        let b = preseed.fallbackBridge
+        answers.fallbackBridge = (b?.disabled ?? false) ? nil
+            : BridgePlan(name: b?.name ?? BridgePlan.standard.name, ipv4: b?.ipv4Address ?? BridgePlan.standard.ipv4,
+                         ipv6: b?.ipv6Address ?? BridgePlan.standard.ipv6)
+        let ovnPossible = ServiceRules.missing(.microovn, present) == nil
+            && OVNRules.unavailable(members: members, inventories: inventories) == nil
+        if answers.uplink != nil && ovnPossible && preseed.fallbackBridge != nil {
             issues.append(.warning("fallback_bridge", "fallback_bridge is ignored: OVN provides the network."))
         }
         answers.members = members
@@ -212,9 +214,8 @@ private struct Resolver {
                 members[i].uplinkInterface = name
             } else if let first = inventories[s.name]?.uplinkCandidates.first {
                 members[i].uplinkInterface = first.name
-            } else if let why = inventories[s.name]?.ovnIneligibility {
-                issues.append(.error(memberField(s.name, "ovn_uplink_interface"), member: s.name, why + "."))
             }
+            // A system with no candidate at all: the builder falls back to the bridge and says why (OVNRules).
         }
         return preseed.uplinkAnswers
     }

@@ -52,11 +52,10 @@ extension WizardState {
     }
 
     var ovnSkipReason: String? {
-        let bridge = BridgePlan.standard
-        let fallback = "instances use the bridge \(bridge.name) (\(bridge.ipv4))"
-        if let why = ServiceRules.missing(.microovn, inventories) { return "\(why.dropLast()); \(fallback)." }
+        let fallback = { (why: String) in OVNRules.fallbackLine(why, bridge: .standard) }
+        if let why = ServiceRules.missing(.microovn, inventories) { return fallback(why) }
         let conflicting = inventories.first { $0.lxd.networks.contains("UPLINK") || $0.lxd.networks.contains("default") }
-        return (conflicting ?? inventories.first { $0.ovnIneligibility != nil })?.ovnIneligibility.map { "\($0); \(fallback)." }
+        return (conflicting ?? inventories.first { $0.ovnIneligibility != nil })?.ovnIneligibility.map(fallback)
     }
 
     /// "ZFS is not available on micro02": why the chosen driver is not a preferred one.

@@ -66,6 +66,32 @@ public enum ServiceRules {
     }
 }
 
+extension ServiceRules {
+    /// The oldest MicroOVN upstream MicroCloud accepts (§2.5).
+    public static let upstreamMicroOVN = (major: 24, minor: 3)
+
+    /// A note when MicroOVN is older than upstream's floor. Not an error: what a run needs of MicroOVN (microcluster's
+    /// core API, `GET /1.0/services`) is in older releases too, and the client refuses an underlay address to a
+    /// MicroOVN without `custom_encapsulation_ip` by that extension, not by its version.
+    public static func microOVNVersionNote(_ inventories: [Inventory]) -> String? {
+        let old = inventories.compactMap { inv -> (String, String)? in
+            guard let v = inv.services[.microovn], let mm = majorMinor(v) else { return nil }
+            return mm < upstreamMicroOVN ? (inv.name, v) : nil
+        }
+        guard !old.isEmpty else { return nil }
+        let versions = Set(old.map(\.1)).sorted().joined(separator: ", ")
+        return "MicroOVN \(versions) on \(sentenceList(old.map(\.0))) is older than 24.03, the oldest release upstream "
+            + "MicroCloud accepts. It is used: MicroCloud needs only its cluster API and services list (and "
+            + "custom_encapsulation_ip for an underlay)."
+    }
+
+    /// "24.03.2+snap…" → (24, 3); nil when the text does not start with two numbers.
+    static func majorMinor(_ version: String) -> (Int, Int)? {
+        let parts = version.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        return parts.count == 2 && version.first?.isNumber == true ? (parts[0], parts[1]) : nil
+    }
+}
+
 public enum CephNetworkRules {
     public enum Role: String, Sendable {
         case `internal`, `public`
