@@ -8,12 +8,23 @@ extension Daemon {
     func findInitiatorAndJoin(_ s: TrustSession, lookupTimeout: Duration) async {
         do {
             let target: String
+            var announced: ServiceAnnouncement?
             if let given = s.initiatorAddress {
                 target = given
             } else {
-                target = try await lookupInitiator(name: s.initiatorName, timeout: lookupTimeout)
+                let found = try await lookupInitiator(name: s.initiatorName, timeout: lookupTimeout)
+                (target, announced) = (found.address, found)
             }
             let probe = try await TLSProbe.serverCertificate(host: target, port: config.port, credentials: identity.credentials)
+            // Nothing a fake could use leaves before the certificate is checked against the announcement.
+            switch InitiatorCheck.verdict(announced: announced, presented: probe.fingerprint, address: target) {
+            case .refuse(let reason):
+                log.warning("refused a fake initiator", metadata: ["address": "\(target)", "presented": "\(probe.fingerprint)"])
+                throw DaemonError(reason)
+            case .proceed(let line):
+                await s.note(SessionEvent(kind: .initiatorCertificate, name: announced?.name, address: target,
+                                          fingerprint: probe.fingerprint, message: line, announced: announced?.shortFingerprint))
+            }
             let intent = JoinIntent(name: name, address: address, version: config.version,
                                     certificate: identity.certificatePEM, services: await services())
             let body = Array(try JSONEncoder().encode(intent))
@@ -47,15 +58,14 @@ extension Daemon {
     }
 
     /// The first server that announces an open initiator session on our interface (and has the wanted name).
-    private func lookupInitiator(name: String?, timeout: Duration) async throws -> String {
+    private func lookupInitiator(name: String?, timeout: Duration) async throws -> ServiceAnnouncement {
         @Sendable func initiator(_ seen: [String: ServiceAnnouncement]) -> ServiceAnnouncement? {
             seen.values.filter { $0.state == "session" && (name == nil || $0.name == name) }.min { $0.name < $1.name }
         }
         let browsing = try Discovery.snapshot(interface: interface, timeout: timeout) { initiator($0) != nil }
         let seen = await withTaskCancellationHandler { await browsing.value } onCancel: { browsing.cancel() }
         try Task.checkCancellation()
-        let found = initiator(seen)?.address
-        guard let found else {
+        guard let found = initiator(seen) else {
             throw DaemonError("no initiator with an open session was found within \(timeout.components.seconds)s" +
                               (name.map { " (looking for \"\($0)\")" } ?? "") + "; check the initiator runs `microcloud init`, or pass --initiator-address")
         }

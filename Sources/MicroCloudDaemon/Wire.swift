@@ -79,6 +79,9 @@ public struct SessionEvent: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         /// Initiator: a joiner proved the passphrase.
         case intent
+        /// Joiner: the certificate the initiator's address presents matches its announcement; sent before the
+        /// intent is (fingerprint: the presented one in full; announced: the mDNS record's; message: the line to show).
+        case initiatorCertificate = "initiator_certificate"
         /// Joiner: found the initiator (name, address, fingerprint of the certificate it presented).
         case initiatorFound = "initiator_found"
         /// Joiner: the initiator rejected us (wrong passphrase, version mismatch …); the message says why.
@@ -99,11 +102,13 @@ public struct SessionEvent: Codable, Sendable, Equatable {
     public var fingerprint: String?
     public var message: String?
     public var progress: ProgressEvent?
+    /// The short fingerprint an mDNS record announced (joiner's `initiator_certificate`).
+    public var announced: String?
 
     public init(kind: Kind, name: String? = nil, address: String? = nil, fingerprint: String? = nil,
-                message: String? = nil, progress: ProgressEvent? = nil) {
+                message: String? = nil, progress: ProgressEvent? = nil, announced: String? = nil) {
         self.kind = kind; self.name = name; self.address = address; self.fingerprint = fingerprint
-        self.message = message; self.progress = progress
+        self.message = message; self.progress = progress; self.announced = announced
     }
 }
 

@@ -25,10 +25,7 @@ struct JoinCommand: AsyncParsableCommand {
         }
         let raw: String
         if let passphraseFile {
-            guard let data = FileManager.default.contents(atPath: passphraseFile) else {
-                throw ValidationError("Cannot read --passphrase-file \"\(passphraseFile)\"")
-            }
-            raw = String(decoding: data, as: UTF8.self)
+            raw = try PassphraseFile.read(passphraseFile)
         } else {
             Swift.print("Specify the passphrase for joining the system: ", terminator: "")
             raw = readLine() ?? ""
@@ -62,6 +59,7 @@ struct JoinCommand: AsyncParsableCommand {
                     switch event.kind {
                     case .initiatorFound:
                         sink.send(.initiatorFound(name: event.name ?? "?", address: event.address ?? "?", fingerprint: event.fingerprint ?? ""))
+                    case .initiatorCertificate: if let line = event.message { sink.send(.note(line)) }
                     case .confirmed: sink.send(.confirmed)
                     case .progress: if let p = event.progress { sink.send(.progress(p)) }
                     case .joined: sink.send(.joined)
@@ -82,5 +80,15 @@ struct JoinCommand: AsyncParsableCommand {
         if let text = final.exitText { print(text) }
         if case .joined = final.phase { return }
         throw ExitCode(1)
+    }
+}
+
+/// `--passphrase-file`: the passphrase from a file, so it never sits in argv (any local user can read argv).
+enum PassphraseFile {
+    static func read(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("Cannot read --passphrase-file \"\(path)\"")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

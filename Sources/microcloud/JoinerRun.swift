@@ -24,6 +24,8 @@ struct JoinerRun {
         do {
             for try await e in control.sessionEvents() {
                 switch e.kind {
+                case .initiatorCertificate:
+                    if let line = e.message { out.line(line) }
                 case .initiatorFound:
                     out.line(" Found system \(e.name ?? "?") at \(e.address ?? "?") using fingerprint \(e.fingerprint.map { String($0.prefix(12)) } ?? "?")")
                     out.line("Select system \(try await control.info().name) on \(e.name ?? "the initiator") to let it join the cluster.")

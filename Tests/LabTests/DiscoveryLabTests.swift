@@ -14,7 +14,11 @@ extension LabSuite {
 
         /// `openssl x509 -noout -fingerprint -sha256` of the server's certificate file, as lowercase hex.
         func opensslFingerprint(_ server: LabServer) throws -> String {
-            let r = try Command.check(["openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", server.stateDir + "/server.crt"])
+            try opensslFingerprint(path: server.stateDir + "/server.crt")
+        }
+
+        func opensslFingerprint(path: String) throws -> String {
+            let r = try Command.check(["openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", path])
             let hex = r.stdout.split(separator: "=").last.map(String.init) ?? ""
             return hex.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         }

@@ -50,6 +50,8 @@ public enum JoinMessage: Sendable {
     case paste(String)
     case resize(Size)
     case tick(Date)
+    /// A line the joiner's daemon wants shown as it is (the initiator's certificate checked against its announcement).
+    case note(String)
     case initiatorFound(name: String, address: String, fingerprint: String)
     case confirmed
     case progress(ProgressEvent)
@@ -117,6 +119,8 @@ public enum JoinScreen {
             }
         case .resize: break
         case .tick(let date): s.now = date
+        case .note(let line):
+            s.log.append(line.trimmingCharacters(in: .whitespaces), style: .dim)
         case .initiatorFound(let name, let address, let fingerprint):
             s.initiator = (name, address, fingerprint)
             s.phase = .found
