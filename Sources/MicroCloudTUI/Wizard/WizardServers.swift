@@ -75,21 +75,40 @@ extension WizardState {
 
     mutating func serverSeen(_ seen: Server) {
         guard confirmed == nil else { return }
-        var s = seen
-        // An announcement proves nothing: only a join intent (with this fingerprint) makes a row verified. mDNS
-        // carries the short fingerprint, the intent the full one: a verified row keeps the full one.
-        if let full = verifiedFingerprints[s.name], full.matches(s.fingerprint) {
-            s.state = .verified
-            s.fingerprint = full
-        } else {
-            s.state = .discovered
+        // An announcement proves nothing: only a join intent makes a row verified, and nothing announced changes a
+        // verified row (any host can announce any name). A record that agrees with the intent (same address, the
+        // intent's fingerprint) brings a lost row back; one that disagrees is kept aside and shown as a conflict.
+        if let full = verifiedFingerprints[seen.name], var proven = servers[seen.name] {
+            if seen.address == proven.address, full.matches(seen.fingerprint) {
+                conflicts[seen.name] = nil
+                proven.state = .verified
+                proven.version = seen.version.isEmpty ? proven.version : seen.version
+                servers[seen.name] = proven
+                serverTable.upsert(Self.serverRow(proven))
+            } else {
+                conflicts[seen.name] = seen
+            }
+            return
         }
+        var s = seen
+        s.state = .discovered
         servers[s.name] = s
         serverTable.upsert(Self.serverRow(s))
     }
 
+    /// The warning under the servers table for announcements that contradict a verified row.
+    var conflictLines: [String] {
+        conflicts.values.sorted { naturalLess($0.name, $1.name) }.compactMap { other in
+            guard let proven = servers[other.name] else { return nil }
+            return "! Another host announces \(other.name) at \(other.address) (fingerprint \(other.shortFingerprint)): ignored; " +
+                   "\(other.name) stays at \(proven.address) (\(proven.shortFingerprint)), where its join intent came from"
+        }
+    }
+
     mutating func serverGone(_ name: String) {
-        guard confirmed == nil, var s = servers[name] else { return }
+        guard confirmed == nil else { return }
+        conflicts[name] = nil
+        guard var s = servers[name] else { return }
         if s.state == .verified {
             s.state = .lost
             servers[name] = s

@@ -181,6 +181,9 @@ public struct WizardState: Sendable {
     var serverMessage: String?
     /// Fingerprints proven by join intents, by server name.
     var verifiedFingerprints: [String: Fingerprint] = [:]
+    /// Announcements that contradict a verified row (another address or fingerprint for its name), by name: shown,
+    /// never merged (issue 10, break 3: a spoofed record re-addressed a verified row).
+    public internal(set) var conflicts: [String: Server] = [:]
     /// Servers confirmed in the trust session (the local one not included).
     public internal(set) var confirmed: [Server]?
     public internal(set) var gather: GatherState = .idle

@@ -52,6 +52,7 @@ extension WizardState {
             top.append(LogView.Line("\(servers.count) found: \(n.verified) verified, \(n.waiting) waiting for the passphrase"
                                     + (n.lost > 0 ? ", \(n.lost) lost" : ""), style: .dim))
         }
+        top += conflictLines.map { LogView.Line($0, style: .warn) }
         let used = drawLines(top, on: &s, in: r) + 1
         let rest = Rect(x: r.x, y: r.y + used, width: r.width, height: r.height - used)
         if let question = aloneQuestion {
