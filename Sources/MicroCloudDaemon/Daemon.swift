@@ -171,7 +171,7 @@ extension Daemon {
     public static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        let full = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let full = VisibleBytes.text(buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
         return full.split(separator: ".").first.map(String.init) ?? "localhost"
     }
 }

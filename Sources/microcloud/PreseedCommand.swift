@@ -56,15 +56,24 @@ struct PreseedCommand: AsyncParsableCommand {
         }
     }
 
+    /// The file (or standard input) as text; bytes that are not UTF-8 are refused, not replaced (a name with a
+    /// replaced byte would silently differ from the server's real one).
     private func readInput() throws -> String {
+        let data: Data
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let read = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("Cannot read the preseed file \"\(file)\"")
             }
-            return String(decoding: data, as: UTF8.self)
+            data = read
+        } else {
+            data = FileHandle.standardInput.readDataToEndOfFile()
         }
-        var text = ""
-        while let line = readLine(strippingNewline: false) { text += line }
-        return text
+        let bytes = [UInt8](data)
+        if let offset = VisibleBytes.firstInvalidByte(bytes) {
+            let line = bytes[..<offset].filter { $0 == UInt8(ascii: "\n") }.count + 1
+            throw ValidationError("The preseed \(file.map { "file \"\($0)\"" } ?? "input") is not UTF-8 text: byte \(offset) " +
+                                  "(line \(line)) is not part of a UTF-8 character; save the file as UTF-8")
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -35,4 +35,16 @@ import Testing
         #expect(r.status == 2, "\(c.name): \(r.failureDescription)")   // 137: hung past the budget; 132: SIGILL
         #expect((r.stdout + r.stderr).contains(c.says), "\(c.name): \(r.failureDescription)")
     }
+
+    /// Issue 10, smaller finding: a byte that is not UTF-8 in a name was replaced silently; now the file is refused.
+    @Test func aNameWithANonUTF8ByteIsRefusedNamingTheLine() throws {
+        try #require(MicroCloudCLI.built, "build first: swift build")
+        let file = Command.temporaryFile("preseed.yaml")
+        try Data(Array("initiator: micro01\nsystems:\n- name: micro".utf8) + [0xFF] + Array("01\n".utf8)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = try Command.run(["timeout", "-s", "KILL", "\(Self.budgetSeconds)",
+                                 MicroCloudCLI.path, "preseed", "--validate", "--file", file.path])
+        #expect(r.status != 0 && r.status < 128, "\(r.failureDescription)")
+        #expect((r.stdout + r.stderr).contains("is not UTF-8 text: byte 41 (line 3)"), "\(r.failureDescription)")
+    }
 }

@@ -1,4 +1,5 @@
 import CAvahi
+import MicroCloudKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,7 +48,7 @@ enum AvahiSupport {
         while let current = node {
             let size = avahi_string_list_get_size(current)
             if let text = avahi_string_list_get_text(current) {
-                out.append(String(decoding: UnsafeBufferPointer(start: text, count: size), as: UTF8.self))
+                out.append(VisibleBytes.text(UnsafeBufferPointer(start: text, count: size)))  // odd bytes shown, not replaced
             }
             node = avahi_string_list_get_next(current)
         }
