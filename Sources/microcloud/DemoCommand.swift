@@ -24,8 +24,12 @@ struct DemoCommand: AsyncParsableCommand {
         try Shell.run([lab, "up", String(servers)])
         let status = try LabStatus.read(lab)
         let passphrase = Passphrase.generate(from: try Wordlist.shared())
-        let secret = status[0].directory + "/demo-passphrase"
-        _ = FileManager.default.createFile(atPath: secret, contents: Data(passphrase.utf8), attributes: [.posixPermissions: 0o600])
+        // In server 1's state dir (0700), readable by root only, gone with the lab; never in argv (`ps` shows argv to all).
+        let secret = status[0].stateDir + "/demo-passphrase"
+        guard FileManager.default.createFile(atPath: secret, contents: Data(passphrase.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("Cannot write the demo passphrase to \(secret)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: secret) }
         var joiners: [pid_t] = []
         for (i, server) in status.enumerated().dropFirst() {
             let log = server.directory + "/join.log"
@@ -38,7 +42,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { signal(SIGINT, SIG_DFL) }
         let wizard = try Shell.runInteractive([lab, "exec", "1", "env", "MICROCLOUD_STATE_DIR=\(status[0].stateDir)",
                                                "TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "xterm-256color")",
-                                               cli, "init", "--passphrase", passphrase])
+                                               cli, "init", "--passphrase-file", secret])
         for j in joiners { kill(j, SIGTERM) }   // one that already ended is a zombie until waited for: no harm
         for (server, j) in zip(status.dropFirst(), joiners) {
             _ = Subprocess.wait(j)

@@ -11,7 +11,8 @@ struct InitCommand: AsyncParsableCommand {
         abstract: "Set up a new MicroCloud: find servers, pick disks and networks, review, and watch it form.")
 
     @Option(help: "Seconds the trust session may last (at most 3600).") var sessionTimeout = 3600
-    @Option(help: "Use this passphrase instead of a generated one (for demos and scripted labs).") var passphrase: String?
+    @Option(help: "Use this passphrase instead of a generated one (for demos and scripted labs; visible in argv: prefer --passphrase-file).") var passphrase: String?
+    @Option(help: "Read the passphrase to use from this file instead of generating one.") var passphraseFile: String?
     @Flag(help: "No colours (also NO_COLOR).") var noColor = false
     @Option(help: "Where the wizard's log goes while the screen is in use.") var logFile: String?
     @OptionGroup var daemon: DaemonOptions
@@ -20,8 +21,9 @@ struct InitCommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("microcloud init needs a terminal; for an unattended setup use `microcloud preseed`")
         }
-        if let passphrase, Passphrase.normalise(passphrase) == nil {
-            throw ValidationError("--passphrase must be four words separated by spaces")
+        let given = try passphraseFile.map(PassphraseFile.read) ?? passphrase
+        if let given, Passphrase.normalise(given) == nil {
+            throw ValidationError("\(passphraseFile == nil ? "--passphrase" : "--passphrase-file") must hold four words separated by spaces")
         }
         let control = ControlClient(stateDir: daemon.stateDir)
         let members = try await control.members()
@@ -32,7 +34,7 @@ struct InitCommand: AsyncParsableCommand {
         let log = logFile ?? daemon.stateDir + "/init.log"
         let terminal = try CursesTerminal(options: .fromEnvironment(noColorFlag: noColor, logPath: log))
         let runner = WizardRunner(driver: driver, sessionTimeout: sessionTimeout,
-                                  passphrase: passphrase.flatMap(Passphrase.normalise))
+                                  passphrase: given.flatMap(Passphrase.normalise))
         let (initial, firstEffects) = Wizard.update(Wizard.start(now: Date(), size: terminal.size),
                                                     .addresses(WizardRunner.hostAddresses()))
         let final = await ProgramRunner.start(Wizard.program(), initial: initial, initialEffects: firstEffects,

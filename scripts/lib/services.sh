@@ -166,5 +166,6 @@ start_microcloudd() {
     args+=(--microovn-socket "$(microovn_socket "$i")")
   fi
   mkdir -p "$(server_state_dir "$i")"
+  chmod 0700 "$(server_state_dir "$i")"   # the key and the demo passphrase live here: root only
   spawn "$i" microcloudd "$bin" "${args[@]}"
 }
