@@ -115,10 +115,11 @@ struct PreseedInitiator {
             return
         }
         out.line("Initializing the cloud ...")
+        var disks = CephDiskProgress(plan: plan)
         for await update in driver.run(plan) {
             switch update {
             case .progress(let event):
-                out.event(event)
+                if let disk = disks.apply(event) { out.disk(disk, event, phase: disks) } else { out.event(event) }
             case .finished(.failed(let report)):
                 for line in report.failureLines {
                     if line.tone == .headline { out.error(line.text) } else { out.line(line.text) }

@@ -40,6 +40,21 @@ struct ProgressPrinter: Sendable {
         }
     }
 
+    /// A Ceph disk's event: its own line with state and time, and once it is finished the phase's line (how many
+    /// are up, the estimate of what is left). JSON output stays one event per line.
+    func disk(_ d: CephDiskProgress.Disk, _ e: ProgressEvent, phase: CephDiskProgress) {
+        if json { return event(e) }
+        let clock = String(format: "%6.1fs", Date().timeIntervalSince(start))
+        let icon = switch d.state {
+        case .upAndIn: "✓"
+        case .failed: "⨯"
+        case .skipped: "-"
+        case .queued, .working: "…"
+        }
+        say("\(clock) \(icon) " + CephDiskProgress.line(d, at: e.time))
+        if d.state.isFinished { say(String(repeating: " ", count: 9) + phase.summary(at: e.time)) }
+    }
+
     private func emit(_ object: [String: String]) {
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             say(String(decoding: data, as: UTF8.self))

@@ -25,9 +25,11 @@ struct StatusCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(snapshot), as: UTF8.self))
             return
         }
-        let online = snapshot.members.filter { $0.status.uppercased() == "ONLINE" }.count
-        print(" Status: \(online == snapshot.members.count ? "HEALTHY" : "WARNING")  (\(online) of \(snapshot.members.count) members online)")
-        if members.count < 3 { print(" ! Reliability risk: 3 systems are required for effective fault tolerance") }
+        let lxd = CloudStatus.Cluster(members: Dictionary(snapshot.members.map { ($0.serverName, $0.status.uppercased()) },
+                                                          uniquingKeysWith: { a, _ in a }))
+        let status = CloudStatus(members: members.map { .init(name: $0.name, address: $0.address) }, lxd: lxd)
+        print(StatusReport(status).text)
+        print("")
         print(RunSummary.tables(snapshot))
     }
 }

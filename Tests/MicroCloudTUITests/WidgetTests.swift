@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import MicroCloudKit
 @testable import MicroCloudTUI
@@ -184,5 +185,46 @@ import MicroCloudKit
         var log = LogView(limit: 3)
         for i in 1...5 { log.append("\(i)") }
         #expect(log.lines.map(\.text) == ["3", "4", "5"])
+    }
+}
+
+/// One line per Ceph disk: member, path, state word and time; a failed disk's reason after it; when the disks do not
+/// fit, the ones under way and the failed ones keep their lines.
+@Suite struct CephDiskListTests {
+    static let t0 = Date(timeIntervalSince1970: 2_000_000)
+
+    static func progress() -> CephDiskProgress {
+        let members = (1...3).map { n in
+            MemberPlan(name: "micro0\(n)", address: "10.0.0.\(n)", cephDisks: [DiskChoice(path: "/dev/loop1"), DiskChoice(path: "/dev/loop2")])
+        }
+        var p = CephDiskProgress(plan: ClusterPlan(initiator: "micro01", lookupSubnet: "10.0.0.0/24", members: members))
+        func e(_ m: String, _ path: String, _ k: ProgressEvent.Kind, _ s: Double) {
+            p.apply(ProgressEvent(stepID: .cephDisk(m, path), member: m, title: "Add \(path)", kind: k, time: t0.addingTimeInterval(s)))
+        }
+        e("micro01", "/dev/loop1", .started(budget: 600), 0)
+        e("micro01", "/dev/loop1", .succeeded(elapsed: 12), 12)
+        e("micro01", "/dev/loop2", .started(budget: 600), 0)
+        e("micro01", "/dev/loop2", .progress(fraction: nil, message: "wiping"), 1)
+        e("micro02", "/dev/loop1", .started(budget: 600), 5)
+        e("micro02", "/dev/loop1", .failed(message: "Failed adding disk: already in use"), 7)
+        return p
+    }
+
+    @Test func eachDiskHasALineWithStateAndTime() {
+        var s = Screen(size: Size(width: 80, height: 6))
+        CephDiskList(Self.progress()).render(on: &s, in: s.bounds, now: Self.t0.addingTimeInterval(20), tick: 0)
+        #expect(s.text(row: 0) == "✓ micro01  /dev/loop1  up and in  0:12")
+        #expect(s.text(row: 1).hasSuffix("micro01  /dev/loop2  wiping     0:20"))
+        #expect(s.text(row: 2) == "⨯ micro02  /dev/loop1  failed     0:02  Failed adding disk: already in use")
+        #expect(s.text(row: 3) == "· micro02  /dev/loop2  queued")
+        #expect(s.text(row: 5) == "· micro03  /dev/loop2  queued")
+    }
+
+    @Test func disksUnderWayAndFailedKeepTheirLinesWhenSpaceIsShort() {
+        var s = Screen(size: Size(width: 80, height: 3))
+        CephDiskList(Self.progress()).render(on: &s, in: s.bounds, now: Self.t0.addingTimeInterval(20), tick: 0)
+        #expect(s.text(row: 0).contains("micro01  /dev/loop2  wiping"))
+        #expect(s.text(row: 1).contains("micro02  /dev/loop1  failed"))
+        #expect(s.text(row: 2) == "  … 4 more disks: 1 up and in, 3 queued")
     }
 }

@@ -113,7 +113,7 @@ enum Fixtures {
     /// Ceph: sdc on micro01 and micro02, no encryption, CephFS.
     static func afterCeph(_ size: Size = WizardDriver.small) -> WizardDriver {
         var d = afterLocal(size)
-        d.key(.char(" "), .down, .down, .char(" "), .enter)  // micro01 sdc, micro02 sdc
+        d.key(.char(" "), .down, .down, .char(" "), .enter)  // micro01 sdb, micro02 sdb
         d.key(.enter, .enter)  // encrypt: no (default), CephFS: yes (default)
         return d
     }
@@ -158,7 +158,9 @@ enum Fixtures {
     }
 
     /// The full plan's first steps, in an order its step graph allows (the lab cannot run MicroCeph or MicroOVN
-    /// yet, so there is no recording of it): joins one after another, Ceph disks only after every join.
+    /// yet, so there is no recording of it): joins one after another, each Ceph disk its own step once its member joined.
+    static let disk1 = "/dev/disk/by-id/scsi-0QEMU_disk1b", disk2 = "/dev/disk/by-id/scsi-0QEMU_disk2b"
+
     static let fullRunEvents: [WizardMessage] = [
         event("microceph.bootstrap", "micro01", "Bootstrap MicroCeph on micro01", .started(budget: 120), at: 0),
         event("microceph.bootstrap", "micro01", "Bootstrap MicroCeph on micro01", .succeeded(elapsed: 12), at: 12),
@@ -173,6 +175,10 @@ enum Fixtures {
         event("join.micro02", "micro02", "Join micro02", .succeeded(elapsed: 21), at: 40),
         event("join.micro03", "micro03", "Join micro03", .started(budget: 300), at: 40),
         event("join.micro03", "micro03", "Join micro03", .progress(fraction: nil, message: "Joining LXD"), at: 41),
+        // Each Ceph disk is its own step, started as soon as its member is a MicroCeph member.
+        event(.cephDisk("micro02", disk2), "micro02", "Add Ceph disk on micro02", .started(budget: 600), at: 41),
+        event(.cephDisk("micro02", disk2), "micro02", "Add Ceph disk on micro02", .progress(fraction: nil, message: "wiping"), at: 42),
+        event(.cephDisk("micro02", disk2), "micro02", "Add Ceph disk on micro02", .succeeded(elapsed: 5), at: 46),
     ]
 
     /// How the full run ends when micro03's join is refused: the engine's report for it.

@@ -21,6 +21,8 @@ public struct StepID: Hashable, Sendable, Codable, CustomStringConvertible, Expr
     public static func token(_ service: ServiceKind, _ member: String) -> StepID { StepID("\(service.pathName).token.\(member)") }
     public static func join(_ member: String) -> StepID { StepID("join.\(member)") }
     public static func cephDisks(_ member: String) -> StepID { StepID("microceph.disks.\(member)") }
+    /// One Ceph disk (one OSD) on a member: its own step, so each disk has its own events and duration.
+    public static func cephDisk(_ member: String, _ path: String) -> StepID { StepID("microceph.disk.\(member).\(path)") }
     public static let cephReplication: StepID = "microceph.replication"
     public static func poolPending(_ pool: String, _ member: String) -> StepID { StepID("lxd.pool.\(pool).pending.\(member)") }
     public static func pool(_ pool: String) -> StepID { StepID("lxd.pool.\(pool)") }

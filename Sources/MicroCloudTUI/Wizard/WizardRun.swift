@@ -9,6 +9,12 @@ extension WizardState {
         guard step == .progress, var r = run else { return }
         let t = e.time.timeIntervalSince(r.startedAt)
         let clock = formatClock(t)
+        if let disk = r.ceph.apply(e) {
+            // A Ceph disk has its own line (not in the step list); the log keeps each of its changes.
+            r.log.append("\(clock)  " + CephDiskProgress.line(disk, at: e.time), style: Self.diskLogStyle(disk.state))
+            run = r
+            return
+        }
         if r.list.item(id: e.stepID) == nil {
             r.list.upsert(ProgressItem(id: e.stepID, title: e.title, member: e.member))
         }
@@ -21,7 +27,7 @@ extension WizardState {
             }
             r.log.append("\(clock)  start  \(e.title)", style: .dim)
         case .progress(let fraction, let message):
-            let amount = fraction.map { Self.amount(for: e, fraction: $0, plan: r.plan) }
+            let amount = fraction.map { ProgressItem.Amount(fraction: $0) }
             r.list.update(id: e.stepID) {
                 if $0.state == .pending {
                     $0.state = .running
@@ -53,13 +59,13 @@ extension WizardState {
         run = r
     }
 
-    /// Adding Ceph disks reports a fraction; the plan says how many disks that is.
-    static func amount(for e: ProgressEvent, fraction: Double, plan: ClusterPlan) -> ProgressItem.Amount {
-        if let m = e.member, e.stepID == .cephDisks(m), let total = plan.member(m)?.cephDisks.count, total > 0 {
-            return ProgressItem.Amount(fraction: fraction, done: Int((fraction * Double(total)).rounded(.down)),
-                                       total: total, unit: "disks")
+    static func diskLogStyle(_ s: CephDiskProgress.State) -> Style {
+        switch s {
+        case .failed: .error
+        case .upAndIn: .ok
+        case .skipped: .dim
+        case .queued, .working: .normal
         }
-        return ProgressItem.Amount(fraction: fraction)
     }
 
     mutating func bootstrapFinished(_ report: BootstrapReport, _ snapshot: ClusterSnapshot?) {
@@ -85,6 +91,7 @@ extension WizardState {
         }
         // The stream is over: a step still shown as running either finished (the report says so) or was stopped.
         let done = Set((report.done).map(\.id))
+        r.ceph.runEnded("stopped when the setup failed")
         for item in r.list.items where item.state == .running {
             r.list.update(id: item.id) {
                 $0.state = done.contains(item.id) ? .done : .skipped("stopped when the setup failed")

@@ -126,6 +126,8 @@ public struct RunState: Sendable {
     public var plan: ClusterPlan
     public var startedAt: Date
     public var list = ProgressList()
+    /// The Ceph disks, one line each (their steps are not in `list`).
+    public var ceph: CephDiskProgress
     public var log = LogView()
     public var report: BootstrapReport?
     public var snapshot: ClusterSnapshot?
@@ -135,12 +137,14 @@ public struct RunState: Sendable {
     public init(plan: ClusterPlan, startedAt: Date) {
         self.plan = plan
         self.startedAt = startedAt
+        ceph = CephDiskProgress(plan: plan)
     }
 
     /// Seconds since the operator confirmed the plan, stopped at the last step's end once the run is over: the
     /// one clock that both the progress and the results screens show.
     public func elapsed(now: Date) -> TimeInterval {
-        (finished || failed ? list.items.compactMap(\.finished).max() : nil) ?? now.timeIntervalSince(startedAt)
+        let ends = list.items.compactMap(\.finished) + ceph.disks.compactMap { $0.finished?.timeIntervalSince(startedAt) }
+        return (finished || failed ? ends.max() : nil) ?? now.timeIntervalSince(startedAt)
     }
 }
 

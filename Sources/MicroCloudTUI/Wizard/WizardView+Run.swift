@@ -25,7 +25,16 @@ extension WizardState {
         var failure: [LogView.Line] = []
         if run.failed, let report = run.report { failure = failureLines(report, g) }
         let failureRows = min(wrappedCount(failure, width: r.width), max(0, (r.maxY - y) / 2))
-        let room = r.maxY - y - failureRows - (failure.isEmpty ? 0 : 1)
+        var room = r.maxY - y - failureRows - (failure.isEmpty ? 0 : 1)
+        // The Ceph disks (one line each) take at most a third of what is left, the steps and the log share the rest.
+        let disks = CephDiskList(run.ceph)
+        let diskRows = min(disks.naturalHeight, max(2, room / 3))
+        if disks.naturalHeight > 0 {
+            disks.render(on: &s, in: Rect(x: r.x, y: y, width: r.width, height: diskRows),
+                         now: run.startedAt.addingTimeInterval(elapsed), tick: elapsed)
+            y += diskRows + 1
+            room -= diskRows + 1
+        }
         let listRows = max(3, room * 3 / 5)
         run.list.render(on: &s, in: Rect(x: r.x, y: y, width: r.width, height: listRows), now: elapsed)
         y += listRows
@@ -48,7 +57,7 @@ extension WizardState {
         var unit: String
     }
 
-    /// Joins (one per joining member) and Ceph disks (the initiator's as they are added, a joiner's when it joined).
+    /// Joins (one per joining member) and Ceph disks (up and in of planned, with the estimate of what is left).
     func phaseBars(_ run: RunState) -> [PhaseBar] {
         var bars: [PhaseBar] = []
         let joiners = run.plan.members.filter { $0.name != run.plan.initiator }
@@ -56,18 +65,14 @@ extension WizardState {
             let done = joiners.filter { run.list.item(id: .join($0.name))?.state == .done }.count
             bars.append(PhaseBar(label: "Joins", done: done, total: joiners.count, unit: "servers"))
         }
-        let total = run.plan.members.reduce(0) { $0 + $1.cephDisks.count }
-        if total > 0 {
-            var done = 0
-            for m in run.plan.members where !m.cephDisks.isEmpty {
-                if m.name == run.plan.initiator {
-                    let item = run.list.item(id: .cephDisks(m.name))
-                    done += item?.state == .done ? m.cephDisks.count : (item?.amount?.done ?? 0)
-                } else if run.list.item(id: .join(m.name))?.state == .done {
-                    done += m.cephDisks.count
-                }
+        let ceph = run.ceph
+        if ceph.total > 0 {
+            var unit = "disks up"
+            if ceph.failed > 0 { unit += ", \(ceph.failed) failed" }
+            if !ceph.isFinished, !run.failed, let left = ceph.remaining(at: run.startedAt.addingTimeInterval(run.elapsed(now: now))) {
+                unit += " · ~\(formatClock(left)) left" + (ceph.parallel > 1 ? ", \(ceph.parallel) at once" : "")
             }
-            bars.append(PhaseBar(label: "Ceph disks", done: done, total: total, unit: "disks"))
+            bars.append(PhaseBar(label: "Ceph disks", done: ceph.upAndIn, total: ceph.total, unit: unit))
         }
         return bars
     }
