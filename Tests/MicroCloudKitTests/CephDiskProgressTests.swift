@@ -78,6 +78,22 @@ import Testing
         #expect(p.summary(at: Self.t0.addingTimeInterval(37)) == "Ceph disks: 2 of 3 up and in, 1 failed")
     }
 
+    /// The line the wizard's log and `microcloud preseed` print for a disk's event.
+    @Test func aDiskLineSaysItsStateAndTime() {
+        var p = CephDiskProgress(plan: Self.plan(disksPerMember: 1))
+        let d = p.disks[1]
+        #expect(CephDiskProgress.line(d, at: Self.t0) == "Ceph disk /dev/loop1 on micro02: queued")
+        let wiping = p.apply(Self.event("micro02", "/dev/loop1", .progress(fraction: nil, message: "wiping"), at: 3))!
+        #expect(CephDiskProgress.line(wiping, at: Self.t0.addingTimeInterval(5)) == "Ceph disk /dev/loop1 on micro02: wiping (0:02)")
+        let up = p.apply(Self.event("micro02", "/dev/loop1", .succeeded(elapsed: 70), at: 73))!
+        #expect(CephDiskProgress.line(up, at: Self.t0.addingTimeInterval(90)) == "Ceph disk /dev/loop1 on micro02: up and in after 1:10")
+        let failed = p.apply(Self.event("micro01", "/dev/loop1", .failed(message: "MicroCeph on micro01: disk is busy"), at: 9))!
+        #expect(CephDiskProgress.line(failed, at: Self.t0) == "Ceph disk /dev/loop1 on micro01: failed: MicroCeph on micro01: disk is busy",
+                "a disk that failed before it started reports no time")
+        p.runEnded("stopped when the setup failed")
+        #expect(p.disks[2].state == .skipped("stopped when the setup failed") && p.isFinished)
+    }
+
     @Test func aDiskIdReadsAsItsWireText() {
         #expect(StepID.cephDisk("micro02", "/dev/sdb").rawValue == "microceph.disk.micro02./dev/sdb")
     }
