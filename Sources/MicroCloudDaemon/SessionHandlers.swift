@@ -56,9 +56,19 @@ extension Daemon {
 
     /// Ends a session whose owner process is gone (killed, crashed): nobody is left to finish or abort it.
     func endOrphanedSession() async {
-        guard let s = session, let pid = s.ownerPID, await s.isActive, kill(pid, 0) == -1, errno == ESRCH else { return }
+        guard let s = session, let pid = s.ownerPID, await s.isActive, Self.processEnded(pid) else { return }
         log.notice("session owner ended", metadata: ["pid": "\(pid)"])
         _ = await abortSession(SessionStop(reason: "The process that opened the session (pid \(pid)) ended, so the session is closed"))
+    }
+
+    /// Whether `pid` has ended: gone, or a zombie (killed, but its parent has not reaped it yet; `kill(pid, 0)` still
+    /// succeeds then, and a parent that never waits would keep the session open for its whole timeout).
+    static func processEnded(_ pid: Int32) -> Bool {
+        if kill(pid, 0) == -1 && errno == ESRCH { return true }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state == "Z" || state == "X"
     }
 
     func abortSession(_ stop: SessionStop) async -> HTTPResponse {
