@@ -80,5 +80,31 @@ extension LabSuite {
                 #expect(!(try I.session(1, servers[0]).contains("Active")), "no session is left open")
             }
         }
+        @Test("a joiner's daemon killed after its own join: the report says every step is kept and names the member; nobody waits; the reset works")
+        func joinersDaemonKilledAfterItsJoin() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try Lab.with(servers: 3) { servers in
+                let runs = try Failures.preseedEverywhere(servers)
+                defer { runs.forEach { $0.stop() } }
+                try #require(Failures.waitFor("] Join micro03 (budget", in: runs[0], timeout: 240), "initiator:\n\(runs[0].output)")
+                let pidText = try String(contentsOfFile: servers[1].directory + "/microcloudd.pid", encoding: .utf8)
+                kill(try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+                #expect(I.ends(runs[0], within: 180), "the initiator ends within its budget:\n\(runs[0].output)")
+                let report = runs[0].output
+                print("--- initiator\n\(report)")
+                #expect(runs[0].wait() != 0)
+                #expect(report.contains("Where: Record the membership on every member") && report.contains("micro02: "),
+                        "the step and the member are named:\n\(report)")
+                #expect(report.contains("every step above was done and is kept") && !report.contains("as they were"),
+                        "the report does not claim the servers are untouched:\n\(report)")
+                for (server, joiner) in zip(servers.dropFirst(), runs.dropFirst()) {
+                    #expect(I.ends(joiner, within: 60), "\(server.name)'s join ends:\n\(joiner.output)")
+                }
+                let members = try Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout
+                #expect(members.split(separator: "\n").count == 3, "the LXD cluster the report says is kept:\n\(members)")
+                #expect(!(try I.session(1, servers[0]).contains("Active")), "no session is left open")
+                try Failures.resetAndRerun()
+            }
+        }
     }
 }

@@ -166,7 +166,16 @@ public final class InitiatorDriver: Sendable {
                         log.write(event)
                         continuation.yield(.progress(event))
                     }
-                    try await recordMembers()
+                    do {
+                        try await recordMembers()
+                    } catch {
+                        // Every step succeeded and is kept: the report must not say the servers are as they were.
+                        let report = Self.unrecordedMembership(bootstrapper.report ?? BootstrapReport(), error)
+                        await abort(reason: "Initiator aborted the setup: \(error)")
+                        continuation.yield(.finished(.failed(report)))
+                        continuation.finish()
+                        return
+                    }
                     try? await close(reason: "The cloud is formed")
                     let snapshot = try? await readback()
                     continuation.yield(.finished(.formed(bootstrapper.report ?? BootstrapReport(), snapshot)))
@@ -214,10 +223,27 @@ public final class InitiatorDriver: Sendable {
     func recordMembers() async throws {
         let members = self.members
         try await control.recordMembers(members)
+        var failures: [String] = []
         for m in members where m.fingerprint != local.fingerprint {
-            let r = try await links.daemon(m, timeout: .seconds(30)).send(.json("PUT", "/1.0/members", members))
-            guard r.status == 200 else { throw DaemonError("\(m.name) did not record the membership: \(errorText(r))") }
+            do {
+                let r = try await links.daemon(m, timeout: .seconds(30)).send(.json("PUT", "/1.0/members", members))
+                if r.status != 200 { failures.append("\(m.name): \(errorText(r))") }
+            } catch {
+                failures.append("\(m.name): \(error)")
+            }
         }
+        if !failures.isEmpty { throw DaemonError("The membership was not recorded on " + failures.joined(separator: "; ")) }
+    }
+
+    /// The report of a run whose steps all succeeded but whose membership could not be pushed to every member
+    /// (a member's daemon died after its join): where, why, and that everything done stays.
+    static func unrecordedMembership(_ done: BootstrapReport, _ error: Error) -> BootstrapReport {
+        var report = done
+        report.failure = .init(step: .init(id: .wholeRun, member: nil, title: "Record the membership on every member"),
+                               message: "\(error)")
+        report.remains = ["every step above was done and is kept: the LXD cluster, its storage and networks are formed; " +
+                          "start microcloudd on the member named and check `microcloud status` there, or reset the servers to start over"]
+        return report
     }
 
     /// The tables of the review screen, read from the live cluster.
