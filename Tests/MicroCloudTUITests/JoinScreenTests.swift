@@ -87,4 +87,13 @@ import MicroCloudKit
         let failed = send(found(), .ended("Initiator aborted the setup")).0
         Golden.check("join-failed-\(tag)", JoinScreen.view(failed, size).plainText)
     }
+
+    /// Issue 10, break 2: the daemon's line comparing the announced and the presented fingerprint is shown before
+    /// the intent is sent (the full screen shows what the plain output prints).
+    @Test func theCertificateCheckLineIsShownAsTheDaemonWroteIt() {
+        let line = " Contacting system micro01 at 10.0.0.1: announced fingerprint a1b2c3d4e5f6, certificate fingerprint a1b2c3d4e5f6 (they match)"
+        let (s, fx) = send(start(), .note(line))
+        #expect(fx.isEmpty)
+        #expect(s.log.lines.last?.text == line.trimmingCharacters(in: .whitespaces))
+    }
 }
