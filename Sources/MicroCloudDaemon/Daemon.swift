@@ -11,7 +11,9 @@ public actor Daemon {
     var name: String
     public nonisolated let identity: Identity
     let log: Logger
-    let lxd: HTTPClient
+    nonisolated let sockets: ServiceSockets
+    /// The local LXD (its socket is looked up on each use: LXD may be installed after the daemon started).
+    nonisolated var lxd: HTTPClient { sockets.client(.lxd) }
 
     var members: [Peer]
     var session: TrustSession?
@@ -38,7 +40,7 @@ public actor Daemon {
                                                 attributes: [.posixPermissions: 0o700])
         self.identity = try Identity.loadOrCreate(directory: config.stateDir, name: config.name, addresses: [address])
         self.members = MemberStore(path: config.membersFile).load()
-        self.lxd = HTTPClient.unix(path: config.lxdSocket)
+        self.sockets = ServiceSockets(config: config)
     }
 
     static func resolveAddress(_ config: DaemonConfig) throws -> String {
@@ -135,16 +137,6 @@ public actor Daemon {
     }
 
     // MARK: information
-
-    func services() async -> [String: String] {
-        var out: [String: String] = [:]
-        if let metadata: JSONValue = try? await lxdMetadata(lxd, "/1.0"), case let server = LXDServer(metadata: metadata),
-           !server.serverVersion.isEmpty {
-            out[ServiceKind.lxd.rawValue] = server.serverVersion
-        }
-        out[ServiceKind.microcloud.rawValue] = config.version
-        return out
-    }
 
     func serverInfo() async -> ServerInfo {
         ServerInfo(name: name, address: address, version: config.version, fingerprint: identity.fingerprint,

@@ -12,7 +12,12 @@ public struct DaemonConfig: Sendable {
     /// Interface to announce on; defaults to the one owning `address`.
     public var interface: String?
     public var port: Int = 9443
-    public var lxdSocket: String = "/var/lib/lxd/unix.socket"
+    /// LXD's unix socket; nil: the snap's, else Debian's (`ServiceSockets.lxdDefaults`), whichever exists.
+    public var lxdSocket: String?
+    /// MicroCeph's and MicroOVN's control sockets (the snaps' paths unless told otherwise). A service is installed
+    /// when its socket exists; that is checked on every use, so a service installed later is noticed.
+    public var microcephSocket: String = "/var/snap/microceph/common/state/control.socket"
+    public var microovnSocket: String = "/var/snap/microovn/common/state/control.socket"
     /// When set, inventory reports only these disks: on a shared kernel (the lab) every server sees every loop device.
     public var onlyDisks: [String] = []
     /// Announce over mDNS (off only for tests without Avahi).

@@ -20,9 +20,9 @@ enum Access: Sendable {
 
 /// One endpoint: who may call it and what answers. The table below is the only list of routes.
 struct Route: Sendable {
-    /// nil: any method (the LXD proxy passes every method on).
+    /// nil: any method (the service proxies pass every method on).
     let method: String?
-    /// The path, or with `prefix` every path under it (the LXD proxy).
+    /// The path, or with `prefix` every path under it (the service proxies).
     let path: String
     var prefix = false
     let access: Access
@@ -45,7 +45,9 @@ extension Daemon {
         Route(method: "GET", path: "/1.0/inventory", access: .trusted) { d, _, _ in try await d.inventoryResponse() },
         Route(method: "PUT", path: "/1.0/services", access: .trusted) { d, r, _ in try await d.startJoin(r.decode(ServicesPut.self)) },
         Route(method: "GET", path: "/1.0/services/progress", access: .sessionPeer) { d, r, _ in await d.joinProgress(r) },
-        Route(method: nil, path: "/1.0/services/lxd", prefix: true, access: .trusted) { d, r, _ in await d.proxyLXD(r) },
+    ] + proxiedServices.map { kind in
+        Route(method: nil, path: proxyPrefix(kind), prefix: true, access: .trusted) { d, r, _ in await d.proxy(kind, r) }
+    } + [
         Route(method: "POST", path: "/1.0/session", access: .local) { d, r, _ in try await d.openSession(r.decode(SessionOpen.self)) },
         Route(method: "DELETE", path: "/1.0/session", access: .local) { d, r, _ in
             await d.abortSession(r.body.isEmpty ? SessionStop(reason: "Initiator aborted the setup") : try r.decode(SessionStop.self))

@@ -12,12 +12,7 @@ extension Daemon {
         let log = EventLog<ProgressEvent>()
         joinLog = log
         joinResult = nil
-        let name = self.name
-        let agent = LocalLXDJoiner(name: name, address: address, lxd: LXDClient(transport: lxd, name: "LXD on \(name)"),
-                                   fetchCertificate: { hostPort in
-            let (host, port) = splitHostPort(hostPort, defaultPort: 8443)
-            return try await TLSProbe.serverCertificate(host: host, port: port, credentials: nil)
-        })
+        let agent = servicesJoiner()
         self.log.notice("joining services", metadata: ["services": "\(put.services.map(\.service.rawValue).joined(separator: ","))"])
         joinTask = Task {
             let session = self.session
@@ -31,8 +26,7 @@ extension Daemon {
             }
             var result = JoinResult.joined
             do {
-                let lxdJoins = put.services.filter { $0.service == .lxd }
-                if !lxdJoins.isEmpty { try await agent.join(services: lxdJoins, progress: { sink.yield($0) }) }
+                try await agent.join(services: put.services, progress: { sink.yield($0) })
                 try self.recordMembers(put.members)
             } catch {
                 result = .failed(reason: "\(error)")
@@ -42,6 +36,21 @@ extension Daemon {
             await self.finishJoin(result: result, session: session)
         }
         return HTTPResponse.json(["started": true], status: 202)
+    }
+
+    /// This server's services as a joiner drives them: MicroCeph and MicroOVN when their sockets exist, and LXD.
+    func servicesJoiner() -> ServicesJoiner {
+        let name = self.name
+        var microcluster: [ServiceKind: MicroclusterClient] = [:]
+        for kind in [ServiceKind.microceph, .microovn] where sockets.installed(kind) != nil {
+            microcluster[kind] = MicroclusterClient(transport: sockets.client(kind), name: "\(kind.rawValue) on \(name)")
+        }
+        let lxd = LocalLXDJoiner(name: name, address: address, lxd: LXDClient(transport: self.lxd, name: "LXD on \(name)"),
+                                 fetchCertificate: { hostPort in
+            let (host, port) = splitHostPort(hostPort, defaultPort: 8443)
+            return try await TLSProbe.serverCertificate(host: host, port: port, credentials: nil)
+        })
+        return ServicesJoiner(name: name, address: address, microcluster: microcluster, lxd: lxd)
     }
 
     private func finishJoin(result: JoinResult, session: TrustSession?) async {

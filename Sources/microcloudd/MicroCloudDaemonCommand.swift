@@ -14,7 +14,13 @@ struct MicroCloudDaemonCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on and announce (defaults to the first global address).") var address: String?
     @Option(help: "Interface to announce on (defaults to the one owning --address).") var interface: String?
     @Option(help: "Port of the peer API.") var port = 9443
-    @Option(help: "LXD's unix socket.") var lxdSocket: String?
+    @Option(help: "LXD's unix socket (default: the snap's, else /var/lib/lxd/unix.socket, whichever exists).") var lxdSocket: String?
+    // Hidden from --help for now: the lab passes a flag once --help lists it (scripts/lib/services.sh), and each is
+    // listed when the lab tests run with that service (MicroCeph: the Ceph stage; MicroOVN: MicroOVNClient).
+    @Option(help: ArgumentHelp("MicroCeph's control socket.", visibility: .hidden))
+    var microcephSocket = "/var/snap/microceph/common/state/control.socket"
+    @Option(help: ArgumentHelp("MicroOVN's control socket.", visibility: .hidden))
+    var microovnSocket = "/var/snap/microovn/common/state/control.socket"
     @Option(name: .customLong("only-disk"), help: "Report only this disk in the inventory (repeatable).") var onlyDisks: [String] = []
     @Flag(help: "Do not announce over mDNS.") var noAnnounce = false
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
@@ -26,7 +32,9 @@ struct MicroCloudDaemonCommand: AsyncParsableCommand {
         config.address = address
         config.interface = interface
         config.port = port
-        config.lxdSocket = lxdSocket ?? ProcessInfo.processInfo.environment["LXD_DIR"].map { $0 + "/unix.socket" } ?? "/var/lib/lxd/unix.socket"
+        config.lxdSocket = lxdSocket ?? ProcessInfo.processInfo.environment["LXD_DIR"].map { $0 + "/unix.socket" }
+        config.microcephSocket = microcephSocket
+        config.microovnSocket = microovnSocket
         config.onlyDisks = onlyDisks
         config.announce = !noAnnounce
         let level = Logger.Level(rawValue: logLevel) ?? .info

@@ -21,6 +21,8 @@ struct TestCloud {
             config.address = "127.0.0.\(i + 1)"
             config.port = port
             config.lxdSocket = "\(base)/no-lxd.socket"
+            config.microcephSocket = "\(base)/s\(i)-microceph.socket"
+            config.microovnSocket = "\(base)/s\(i)-microovn.socket"
             config.announce = false
             let d = try Daemon(config: config, logger: Logger(label: "test-\(i)"))
             try await d.start()
@@ -36,6 +38,9 @@ struct TestCloud {
             try? FileManager.default.removeItem(atPath: base)
         }
     }
+
+    /// Where daemon i looks for MicroCeph's control socket (absent until a test serves one there).
+    func microcephSocket(_ i: Int) -> String { daemons[i].config.microcephSocket }
 
     func control(_ i: Int) -> ControlClient { ControlClient(stateDir: dirs[i]) }
 

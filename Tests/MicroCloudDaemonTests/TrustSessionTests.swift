@@ -85,6 +85,7 @@ struct TrustSessionTests {
         let info = try await stranger.send(HTTPRequest(method: "GET", path: "/1.0"))
         #expect(info.status == 200)
         for (method, path) in [("GET", "/1.0/inventory"), ("PUT", "/1.0/services"), ("GET", "/1.0/services/lxd/1.0"),
+                               ("POST", "/1.0/services/microceph/core/control"), ("GET", "/1.0/services/microovn/core/1.0"),
                                ("PUT", "/1.0/session/stop"), ("POST", "/1.0/session"), ("PUT", "/1.0/members"),
                                ("DELETE", "/1.0/session"), ("POST", "/1.0/session/confirm")] {
             let r = try await stranger.send(HTTPRequest(method: method, path: path, body: Array("{}".utf8)))

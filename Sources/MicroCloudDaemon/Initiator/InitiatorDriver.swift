@@ -214,8 +214,18 @@ public final class InitiatorDriver: Sendable {
         }
         var opts = options
         opts.microcloudVersion = version
+        let apis = serviceAPIs()
         return Bootstrapper(BootstrapEnvironment(lxd: LXDClient(transport: links.lxd(local), name: "LXD on \(local.name)"),
-                                                 agents: agents, options: opts))
+                                                 agents: agents, ceph: apis.ceph, ovn: apis.ovn, options: opts))
+    }
+
+    /// The initiator's MicroCeph and MicroOVN, through its daemon's proxy (which answers "… is not installed on …"
+    /// when a socket is missing). The plan decides whether they are used: it includes a service only when every
+    /// member's inventory reported it.
+    func serviceAPIs() -> (ceph: (any CephAPI)?, ovn: (any OVNAPI)?) {
+        let ceph = MicroCephClient(transport: links.service(.microceph, local), name: "MicroCeph on \(local.name)")
+        // MicroOVN's client (MicroOVNClient, on MicroclusterClient) plugs in here.
+        return (ceph, nil)
     }
 
     /// After a successful bootstrap every member learns the whole membership: a joiner recorded only the initiator

@@ -27,8 +27,11 @@ public struct MemberLinks: Sendable {
     }
 
     /// The member's LXD, through its daemon's proxy.
-    public func lxd(_ member: Peer) -> any HTTPTransport {
-        PrefixedTransport(base: daemon(member), prefix: "/1.0/services/lxd")
+    public func lxd(_ member: Peer) -> any HTTPTransport { service(.lxd, member) }
+
+    /// One of the member's services (LXD, MicroCeph, MicroOVN), through its daemon's proxy.
+    public func service(_ kind: ServiceKind, _ member: Peer) -> any HTTPTransport {
+        PrefixedTransport(base: daemon(member), prefix: Daemon.proxyPrefix(kind))
     }
 }
 

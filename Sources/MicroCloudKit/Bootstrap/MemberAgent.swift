@@ -48,10 +48,7 @@ public struct LocalLXDJoiner: MemberAgent {
     }
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
-        func say(_ message: String) {
-            progress(ProgressEvent(stepID: .join(name), member: name, title: "Join \(name)",
-                                   kind: .progress(fraction: nil, message: message)))
-        }
+        func say(_ message: String) { progress(ServicesJoiner.event(name, message)) }
         if let other = services.first(where: { $0.service != .lxd }) {
             throw BootstrapError("\(name): joining \(other.service.rawValue) needs the MicroCloud daemon on \(name); this in-process joiner only joins LXD")
         }

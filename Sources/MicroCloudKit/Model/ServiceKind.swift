@@ -12,6 +12,16 @@ public enum ServiceKind: String, Codable, Sendable, CaseIterable, Comparable, Co
     /// Lower-case name used in proxy paths (`/1.0/services/lxd/...`).
     public var pathName: String { rawValue.lowercased() }
 
+    /// The port each service listens on for its own cluster traffic (upstream's defaults).
+    public var port: Int {
+        switch self {
+        case .microcloud: 9443
+        case .lxd: 8443
+        case .microceph: 7443
+        case .microovn: 6443
+        }
+    }
+
     public static func < (lhs: ServiceKind, rhs: ServiceKind) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

@@ -34,26 +34,10 @@ public final class LXDClient: Sendable {
         let call = "\(method) \(path)"
         var request = HTTPRequest(method: method, path: prefix + path)
         if let body { request = try HTTPRequest.json(method, prefix + path, body) }
-        let response: HTTPResponse
-        do {
-            response = try await transport.send(request)
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw LXDError(target: name, call: call, code: nil, message: "\(error)")
-        }
-        guard let envelope = try? response.decode(LXDEnvelope.self) else {
-            let text = response.text.prefix(200)
-            throw LXDError(target: name, call: call, code: response.status,
-                           message: "unexpected answer (HTTP \(response.status)): \(text.isEmpty ? "empty body" : String(text))")
-        }
-        if envelope.type == "error" || response.status >= 400 {
-            let message = envelope.error.flatMap { $0.isEmpty ? nil : $0 } ?? "HTTP \(response.status)"
-            throw LXDError(target: name, call: call, code: envelope.error_code ?? response.status, message: message)
-        }
+        let envelope = try await LXDEnvelope.exchange(transport, request, target: name, call: call)
         if envelope.type == "async" {
             guard let meta = envelope.metadata, var op = try? meta.decode(LXDOperation.self) else {
-                throw LXDError(target: name, call: call, code: response.status,
+                throw LXDError(target: name, call: call, code: envelope.status_code,
                                message: "background operation without a description")
             }
             if op.id.isEmpty, let url = envelope.operation { op.id = String(url.split(separator: "/").last ?? "") }

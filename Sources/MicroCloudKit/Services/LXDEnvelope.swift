@@ -9,6 +9,31 @@ struct LXDEnvelope: Decodable {
     var error_code: Int?
     var error: String?
     var metadata: JSONValue?
+
+    /// Sends a request and decodes the envelope of its answer. LXD, MicroCeph and MicroOVN all answer in it
+    /// (microcluster uses LXD's response package); an error envelope becomes an `LXDError` naming `target` and the
+    /// call, with the service's own message word for word.
+    static func exchange(_ transport: any HTTPTransport, _ request: HTTPRequest, target: String,
+                         call: String) async throws -> LXDEnvelope {
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw LXDError(target: target, call: call, code: nil, message: "\(error)")
+        }
+        guard let envelope = try? response.decode(LXDEnvelope.self) else {
+            let text = response.text.prefix(200)
+            throw LXDError(target: target, call: call, code: response.status,
+                           message: "unexpected answer (HTTP \(response.status)): \(text.isEmpty ? "empty body" : String(text))")
+        }
+        if envelope.type == "error" || response.status >= 400 {
+            let message = envelope.error.flatMap { $0.isEmpty ? nil : $0 } ?? "HTTP \(response.status)"
+            throw LXDError(target: target, call: call, code: envelope.error_code ?? response.status, message: message)
+        }
+        return envelope
+    }
 }
 
 /// A background operation as LXD reports it (`/1.0/operations/<id>`).
@@ -41,7 +66,7 @@ public struct LXDOperation: Decodable, Sendable, Equatable {
     public var isRunning: Bool { status == "Running" || status == "Pending" }
 }
 
-/// A failed LXD call: which LXD, which call, LXD's own message.
+/// A failed call to LXD or a microcluster service: which service on which member, which call, the service's own message.
 public struct LXDError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Who answered, e.g. "LXD on micro02".
     public var target: String
