@@ -224,8 +224,8 @@ public final class InitiatorDriver: Sendable {
     /// member's inventory reported it.
     func serviceAPIs() -> (ceph: (any CephAPI)?, ovn: (any OVNAPI)?) {
         let ceph = MicroCephClient(transport: links.service(.microceph, local), name: "MicroCeph on \(local.name)")
-        // MicroOVN's client (MicroOVNClient, on MicroclusterClient) plugs in here.
-        return (ceph, nil)
+        let ovn = MicroOVNClient(transport: links.service(.microovn, local), member: local.name)
+        return (ceph, ovn)
     }
 
     /// After a successful bootstrap every member learns the whole membership: a joiner recorded only the initiator

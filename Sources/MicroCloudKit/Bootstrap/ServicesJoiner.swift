@@ -36,6 +36,9 @@ public struct ServicesJoiner: MemberAgent {
                 group.addTask {
                     let service = join.service.rawValue
                     progress(Self.event(name, "Joining the \(service) cluster"))
+                    if join.service == .microovn {
+                        try await MicroOVNClient(core: client).requireEncapSupport(join.ovnEncapIP)
+                    }
                     try await client.join(name: name, address: hostPort(address, join.service.port), token: join.token,
                                           config: Self.joinConfig(join))
                     progress(Self.event(name, "\(service) joined"))

@@ -98,8 +98,10 @@ public struct MicroclusterServer: Decodable, Sendable, Equatable {
     public var address: String
     public var version: String
     public var ready: Bool
+    /// API extensions (MicroOVN's `custom_encapsulation_ip` among them).
+    public var extensions: [String]
 
-    enum CodingKeys: String, CodingKey { case name, address, version, ready }
+    enum CodingKeys: String, CodingKey { case name, address, version, ready, extensions }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -107,6 +109,7 @@ public struct MicroclusterServer: Decodable, Sendable, Equatable {
         address = try c.decodeIfPresent(String.self, forKey: .address) ?? ""
         version = try c.decodeIfPresent(String.self, forKey: .version) ?? ""
         ready = try c.decodeIfPresent(Bool.self, forKey: .ready) ?? false
+        extensions = try c.decodeIfPresent([String].self, forKey: .extensions) ?? []
     }
 }
 
