@@ -39,7 +39,8 @@ final class FakeMicrocluster: HTTPTransport, @unchecked Sendable {
         switch (r.method, r.route) {
         case ("GET", "/core/1.0"):
             return sync(.object(["name": .string(member), "address": .string(s.address), "version": .string(version),
-                                 "ready": .bool(!s.members.isEmpty)]))
+                                 "ready": .bool(!s.members.isEmpty),
+                                 "extensions": .array([.string("custom_encapsulation_ip")])]))
         case ("GET", "/core/1.0/ready"):
             return sync(.null)
         case ("POST", "/core/control"):
