@@ -18,17 +18,15 @@ struct StatusCommand: AsyncParsableCommand {
         guard !members.isEmpty else {
             throw ValidationError("MicroCloud is not initialized. Run 'microcloud init' first")
         }
-        let snapshot = try await InitiatorDriver(control: control).readback()
+        let driver = try await InitiatorDriver(control: control)
+        let snapshot = try await driver.readback()
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(snapshot), as: UTF8.self))
             return
         }
-        let lxd = CloudStatus.Cluster(members: Dictionary(snapshot.members.map { ($0.serverName, $0.status.uppercased()) },
-                                                          uniquingKeysWith: { a, _ in a }))
-        let status = CloudStatus(members: members.map { .init(name: $0.name, address: $0.address) }, lxd: lxd)
-        print(StatusReport(status).text)
+        print(StatusReport(await driver.status(members: members, snapshot: snapshot)).text)
         print("")
         print(RunSummary.tables(snapshot))
     }
