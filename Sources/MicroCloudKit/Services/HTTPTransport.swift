@@ -34,7 +34,9 @@ public struct HTTPRequest: Sendable, Equatable {
         guard let q = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
         var out: [String: String] = [:]
         for pair in q.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            // Empty parts kept: "=" is an empty key and value (omitting them left no key, and reading it trapped).
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { String($0).removingPercentEncoding ?? String($0) }
             out[kv[0]] = kv.count > 1 ? kv[1] : ""
         }
         return out
