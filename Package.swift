@@ -8,6 +8,10 @@ let package = Package(
     products: [
         .executable(name: "microcloud", targets: ["microcloud"]),
         .executable(name: "microcloudd", targets: ["microcloudd"]),
+        // For the fuzz targets (Tests/Fuzz, a package of its own that depends on this one).
+        .library(name: "MicroCloudKit", targets: ["MicroCloudKit"]),
+        .library(name: "MicroCloudNet", targets: ["MicroCloudNet"]),
+        .library(name: "MicroCloudDaemon", targets: ["MicroCloudDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

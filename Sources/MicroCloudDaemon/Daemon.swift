@@ -57,7 +57,7 @@ public actor Daemon {
     public func start() async throws {
         let handler: HTTPHandler = { [self] request, context in await self.handle(request, context) }
         tlsServer = try await HTTPServer.tls(host: address, port: config.port, credentials: identity.credentials,
-                                             limits: peerLimits, handler: handler)
+                                             limits: Self.peerLimits, handler: handler)
         controlServer = try await HTTPServer.unix(path: config.controlSocket, handler: handler)
         log.info("listening", metadata: ["address": "\(address):\(config.port)", "control": "\(config.controlSocket)",
                                          "fingerprint": "\(identity.shortFingerprint)"])

@@ -11,9 +11,9 @@ extension Daemon {
     /// Time for a peer to deliver a whole request, handshake included (was 120 s: idle floods held descriptors).
     static let peerReadTimeout = Duration.seconds(15)
 
-    nonisolated var peerLimits: ServerLimits {
-        ServerLimits(requestReadTimeout: Self.peerReadTimeout) { [self] method, path in
-            switch route(for: HTTPRequest(method: method, path: path))?.access {
+    @_spi(Fuzzing) public static var peerLimits: ServerLimits {
+        ServerLimits(requestReadTimeout: peerReadTimeout) { method, path in
+            switch Self.route(for: HTTPRequest(method: method, path: path))?.access {
             case .public?, nil: Self.publicBodyLimit
             case .passphrase?: Self.passphraseBodyLimit
             case .trusted?, .sessionPeer?, .local?: ServerLimits.maxBody

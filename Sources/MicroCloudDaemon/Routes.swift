@@ -64,12 +64,12 @@ extension Daemon {
         },
     ]
 
-    nonisolated func route(for request: HTTPRequest) -> Route? {
+    static func route(for request: HTTPRequest) -> Route? {
         Self.routes.first { $0.matches(request) }
     }
 
     public func handle(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
-        guard let route = route(for: request) else {
+        guard let route = Self.route(for: request) else {
             return .error(404, "Unknown endpoint \(request.method) \(request.route)")
         }
         switch route.access {

@@ -131,8 +131,10 @@ extension Daemon {
     func receiveIntent(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
         try? await Task.sleep(for: .milliseconds(100))   // every attempt costs time: slows guessing
         guard let s = session, await s.isActive else { return .error(400, "No active session") }
-        guard let header = request.headers.first(where: { $0.key.lowercased() == "authorization" })?.value else {
-            return .error(401, "Missing Authorization header (\(JoinSignature.scheme) salt:mac)")
+        let header: String
+        switch JoinIntentRequest.authorization(request) {
+        case .success(let value): header = value
+        case .failure(let refusal): return refusal.response
         }
         switch await s.verifier.verify(header: header, body: request.body, passphrase: s.passphrase) {
         case .valid: break
@@ -153,21 +155,14 @@ extension Daemon {
         case .malformed:
             return .error(400, "Malformed Authorization header; expected \(JoinSignature.scheme) <salt>:<mac>")
         }
-        guard let intent = try? request.decode(JoinIntent.self) else { return .error(400, "Malformed join intent") }
-        guard let certFP = try? Identity.fingerprint(ofPEM: intent.certificate), certFP == context.peerFingerprint else {
-            return .error(400, "The intent's certificate is not the TLS client certificate")
+        let intent: JoinIntent, certFP: String
+        switch JoinIntentRequest.intent(request, peerFingerprint: context.peerFingerprint) {
+        case .success(let proven): (intent, certFP) = proven
+        case .failure(let refusal): return refusal.response
         }
         switch s.role {
         case .initiator:
-            let mine = await services()
-            for (service, version) in mine where service != ServiceKind.microcloud.rawValue {
-                guard let theirs = intent.services[service] else {
-                    return .error(400, "Rejecting peer \"\(intent.name)\" due to missing services (\(service))")
-                }
-                if theirs != version {
-                    return .error(400, "Rejecting peer \"\(intent.name)\" due to invalid \(service) version. (Want: \"\(version)\", Detected: \"\(theirs)\")")
-                }
-            }
+            if let refusal = JoinIntentRequest.serviceRefusal(intent, mine: await services()) { return refusal.response }
             if let problem = await s.addIntent(intent, fingerprint: certFP) { return .error(409, problem) }
             log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
             return .json(await serverInfo())

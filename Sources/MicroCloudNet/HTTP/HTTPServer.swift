@@ -96,22 +96,51 @@ public final class HTTPServer: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Over the per-host or total budget: closed before any TLS or HTTP work (throwing closes it).
-                    try registry.add(channel, host: isLocal ? nil : channel.remoteAddress?.ipAddress)
-                    let pipeline = channel.pipeline.syncOperations
-                    if let tls {
-                        // Every client certificate passes the TLS layer; the handler sees its fingerprint and decides.
-                        try pipeline.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: { certificates, promise in
-                            promise.succeed(certificates.isEmpty ? .failed : .certificateVerified)
-                        }))
-                    }
-                    // The error handler answers malformed requests with 400 and closes; the pipelining handler
-                    // holds further requests on a connection until the current answer is out.
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                    try pipeline.addHandler(HTTPConnection(handler: handler, isLocal: isLocal, registry: registry))
+                    try serve(channel, tls: tls, isLocal: isLocal, registry: registry, handler: handler)
                 }
             }
     }
+
+    /// Sets up one accepted connection (on its event loop): admission, TLS, HTTP parsing, the handler.
+    fileprivate static func serve(_ channel: Channel, tls: NIOSSLContext?, isLocal: Bool, registry: ConnectionRegistry,
+                                  handler: @escaping HTTPHandler) throws {
+        // Over the per-host or total budget: closed before any TLS or HTTP work (throwing closes it).
+        try registry.add(channel, host: isLocal ? nil : channel.remoteAddress?.ipAddress)
+        let pipeline = channel.pipeline.syncOperations
+        if let tls {
+            // Every client certificate passes the TLS layer; the handler sees its fingerprint and decides.
+            try pipeline.addHandler(NIOSSLServerHandler(context: tls, customVerificationCallback: { certificates, promise in
+                promise.succeed(certificates.isEmpty ? .failed : .certificateVerified)
+            }))
+        }
+        // The error handler answers malformed requests with 400 and closes; the pipelining handler
+        // holds further requests on a connection until the current answer is out.
+        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+        try pipeline.addHandler(HTTPConnection(handler: handler, isLocal: isLocal, registry: registry))
+    }
+}
+
+/// The peer server's connection handling without a socket: what `HTTPServer.tls` installs behind its TLS handler
+/// (admission, HTTP parsing, body limits and budget, the handler), on any channel. For the request-parsing fuzz
+/// target, which feeds it bytes through a testing channel.
+@_spi(Fuzzing) public struct HTTPServerPipeline: Sendable {
+    private let registry: ConnectionRegistry
+    private let handler: HTTPHandler
+
+    public init(limits: ServerLimits, handler: @escaping HTTPHandler) {
+        registry = ConnectionRegistry(limits: limits)
+        self.handler = handler
+    }
+
+    /// Call on the channel's event loop, as the server's initializer does.
+    public func install(on channel: Channel) throws {
+        try HTTPServer.serve(channel, tls: nil, isLocal: false, registry: registry, handler: handler)
+    }
+
+    /// Body bytes still reserved from the shared budget, and handler tasks still running: both 0 once every
+    /// connection is closed and answered.
+    public var bufferedBodyBytes: Int { registry.budget.bufferedBytes }
+    public var runningTasks: Int { registry.runningTasks }
 }
 
 /// Open connections and running handler tasks, so shutdown can close the former and wait for the latter; and the
