@@ -72,19 +72,28 @@ extension LabSuite {
             }
         }
 
-        @Test("SIGINT to the initiator during the joins: what it did is undone and reported; nobody waits")
-        func sigintDuringJoins() throws {
+        /// Where in the run the signal arrives: the printed line that marks the phase.
+        static let phases: [(signal: Int32, name: String, marker: String)] = [
+            (SIGINT, "SIGINT during the joins", "Enable LXD clustering on micro01 ("),
+            (SIGTERM, "SIGTERM during the LXD configuration", "] Define storage pool local on micro01 (budget"),
+        ]
+
+        @Test("SIGINT to the initiator during the joins, SIGTERM during the configuration: what it did is undone and reported; nobody waits",
+              arguments: phases.indices)
+        func interruptedDuringTheRun(_ phase: Int) throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
+            let (signal, name, marker) = Self.phases[phase]
+            print("phase: \(name)")
             try Lab.with(servers: 2) { servers in
                 let file = try Self.write(Preseed.file(servers: servers))
                 let initiator = try Self.preseed(1, servers[0], file: file, tag: "init")
                 defer { initiator.stop() }
                 let joiner = try Self.preseed(2, servers[1], file: file, tag: "join")
                 defer { joiner.stop() }
-                try #require(Failures.waitFor("Enable LXD clustering on micro01 (", in: initiator, timeout: 120),
+                try #require(Failures.waitFor(marker, in: initiator, timeout: 120),
                              "initiator:\n\(initiator.output)")
-                let pid = try #require(Self.microcloudPID(running: file.path))
-                kill(pid, SIGINT)
+                let pid = try #require(LateFaults.microcloudPID(stateDir: servers[0].stateDir), "the initiator's process")
+                kill(pid, signal)
                 #expect(Self.ends(initiator, within: 180), "the initiator ends:\n\(initiator.output)")
                 let report = initiator.output
                 print("--- initiator\n\(report)")

@@ -14,7 +14,8 @@ extension BootstrapReport {
     public var failureLines: [ReportLine] {
         var out: [ReportLine] = []
         if let f = failure {
-            let on = f.step.member.map { " on \($0)" } ?? ""
+            // Most titles already end "on <member>" ("Define storage pool local on micro01"): say it once.
+            let on = f.step.member.map { f.step.title.hasSuffix(" on \($0)") ? "" : " on \($0)" } ?? ""
             out.append(ReportLine("Where: \(f.step.title)\(on)", .headline))
             out.append(ReportLine("Why:   \(f.message)", .error))
         }
