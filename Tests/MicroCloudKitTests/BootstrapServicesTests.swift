@@ -7,13 +7,15 @@ actor FakeMicroServices: CephAPI, OVNAPI {
     var calls: [String] = []
     var cephMembers: [String] = []
     var ovnMembers: [String] = []
-    var osds = 0
+    var osds: [CephDisk] = []
+    /// Disks MicroCeph refuses, by path, with its words.
+    var refused: [String: String] = [:]
 
     func note(_ s: String) { calls.append(s) }
     func joined(_ service: ServiceKind, _ member: String) {
         if service == .microceph { cephMembers.append(member) } else { ovnMembers.append(member) }
     }
-    func addOSD() { osds += 1 }
+    func refuse(_ path: String, _ why: String) { refused[path] = why }
 
     // CephAPI
     func bootstrap(name: String, address: String, clusterNetwork: String?, publicNetwork: String?) async throws {
@@ -22,8 +24,12 @@ actor FakeMicroServices: CephAPI, OVNAPI {
     func issueToken(for joiner: String) async throws -> String { note("token \(joiner)"); return "token-\(joiner)" }
     func deleteToken(for joiner: String) async throws { note("delete token \(joiner)") }
     func memberNames() async throws -> [String] { cephMembers }
-    func addDisk(_ disk: DiskChoice, target: String?) async throws { note("ceph disk \(target ?? "-") \(disk.path)"); osds += 1 }
-    func diskCount() async throws -> Int { osds }
+    func addDisk(_ disk: DiskChoice, target: String?) async throws {
+        note("ceph disk \(target ?? "-") \(disk.path)")
+        if let why = refused[disk.path] { throw BootstrapError("MicroCeph on \(target ?? "-"): \(why)") }
+        osds.append(CephDisk(osd: osds.count, path: disk.path, location: target ?? "-"))
+    }
+    func disks() async throws -> [CephDisk] { osds }
     func poolSizes() async throws -> [String: Int] { [".mgr": 1, "other": 1] }
     func setPoolSize(_ pools: [String], size: Int) async throws { note("pool size \(pools) \(size)") }
 
@@ -52,9 +58,8 @@ struct AllServicesAgent: MemberAgent {
     let services: FakeMicroServices
     func join(services joins: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
         for join in joins where join.service != .lxd {
-            await services.note("\(lxd.name) joins \(join.service.rawValue) disks=\(join.cephDisks.map(\.path)) encap=\(join.ovnEncapIP ?? "-")")
+            await services.note("\(lxd.name) joins \(join.service.rawValue) encap=\(join.ovnEncapIP ?? "-")")
             await services.joined(join.service, lxd.name)
-            for _ in join.cephDisks { await services.addOSD() }
         }
         try await lxd.join(services: joins.filter { $0.service == .lxd }, progress: progress)
     }
@@ -88,9 +93,9 @@ struct AllServicesAgent: MemberAgent {
             "ceph bootstrap m1 10.0.0.1:7443 10.0.1.0/24 10.0.0.0/24",
             "ovn bootstrap m1 10.0.0.1:6443 10.0.2.1",
             "token m2", "ovn token m2", "token m3", "ovn token m3",
-            "m2 joins MicroCeph disks=[\"/dev/vd1\"] encap=-", "m2 joins MicroOVN disks=[] encap=10.0.2.2",
-            "m3 joins MicroCeph disks=[\"/dev/vd2\"] encap=-", "m3 joins MicroOVN disks=[] encap=10.0.2.3",
-            "ceph disk m1 /dev/vd0",
+            "m2 joins MicroCeph encap=-", "m2 joins MicroOVN encap=10.0.2.2",
+            "m3 joins MicroCeph encap=-", "m3 joins MicroOVN encap=10.0.2.3",
+            "ceph disk m1 /dev/vd0", "ceph disk m2 /dev/vd1", "ceph disk m3 /dev/vd2",
             "pool size [\".mgr\"] 3",
         ])
         // What LXD holds afterwards: remote pools on Ceph, UPLINK and the OVN network, LXD pointed at OVN.
@@ -119,5 +124,62 @@ struct AllServicesAgent: MemberAgent {
                                                     "eth0": ["type": "nic", "name": "eth0", "network": "default"]])
         // No local pool: no images/backups volumes.
         #expect(await base.fake.volumes.isEmpty)
+    }
+}
+
+@Suite struct BootstrapCephDiskTests {
+    @Test func aDiskMicroCephRefusesIsReportedAndTheOthersReplicationAndPoolsGoOn() async throws {
+        let services = FakeMicroServices()
+        await services.refuse("/dev/vdb2", "data device /dev/vdb2 is not pristine (contains data) - use --wipe to override")
+        let base = await BootstrapFixture.make(maxParallel: 4)
+        var env = base.environment
+        for (name, _) in BootstrapFixture.members.dropFirst() {
+            env.agents[name] = AllServicesAgent(lxd: env.agents[name] as! LocalLXDJoiner, services: services)
+        }
+        env.ceph = services
+        var plan = base.plan
+        plan.services = [.microcloud, .lxd, .microceph]
+        plan.localPool = nil
+        plan.ceph = CephPlan(internalNetwork: "10.0.0.0/24", publicNetwork: "10.0.0.0/24")
+        for i in plan.members.indices {
+            let disk = ["a", "b", "c"][i]
+            plan.members[i].cephDisks = [DiskChoice(path: "/dev/vd\(disk)1", wipe: true), DiskChoice(path: "/dev/vd\(disk)2")]
+        }
+        let steps = try Bootstrapper(env).steps(for: plan)
+        // Each disk waits only for its own server to be a MicroCeph member.
+        #expect(steps.first { $0.id == .cephDisk("m1", "/dev/vda1") }?.dependsOn == [.bootstrap(.microceph)])
+        #expect(steps.first { $0.id == .cephDisk("m3", "/dev/vdc2") }?.dependsOn == [.join("m3")])
+        let events = Locked<[ProgressEvent]>([])
+        let report = try await StepGraph(steps, maxParallel: 4).run { e in events.withLock { $0.append(e) } }
+
+        #expect(report.failure == nil, "\(report.failureLines)")
+        #expect(report.setbacks.map(\.step.id) == [.cephDisk("m2", "/dev/vdb2")])
+        #expect(report.setbacks.first?.message == "MicroCeph on m2: data device /dev/vdb2 is not pristine (contains data) - use --wipe to override")
+        #expect(report.setbackLines.first?.text.hasPrefix("Not done: Add Ceph disk /dev/vdb2 on m2: MicroCeph on m2") == true)
+        #expect(report.setbackLines.last?.text.contains("microceph disk add /dev/vdb2") == true)
+        // What Ceph and LXD hold afterwards: five OSDs where they were asked for, replication, the remote pool.
+        #expect(Set(await services.osds.map { "\($0.location) \($0.path)" })
+                == ["m1 /dev/vda1", "m1 /dev/vda2", "m2 /dev/vdb1", "m3 /dev/vdc1", "m3 /dev/vdc2"])
+        #expect(await services.calls.contains("pool size [\".mgr\"] 3"))
+        #expect(await base.fake.endState.pools["remote"]?.status == "Created")
+
+        // Per disk, its events in order: started, the working words, then up and in (or failed).
+        for m in plan.members {
+            for disk in m.cephDisks {
+                let mine = events.current.filter { $0.stepID == .cephDisk(m.name, disk.path) }.map(\.kind)
+                let words = mine.compactMap { if case .progress(_, let w) = $0 { w } else { nil } }
+                #expect(mine.first?.name == "started")
+                #expect(words.first == (disk.wipe ? "wiping and adding" : "adding"))
+                if disk.path == "/dev/vdb2" {
+                    #expect(mine.last?.name == "failed" && words.count == 1, "\(mine)")
+                } else {
+                    #expect(words.dropFirst().first == "waiting until up and in" && words.last?.hasSuffix("listed by the cluster") == true)
+                    #expect(mine.last?.name == "succeeded", "\(mine)")
+                }
+            }
+        }
+        var progress = CephDiskProgress(plan: plan)
+        events.current.forEach { progress.apply($0) }
+        #expect(progress.upAndIn == 5 && progress.failed == 1 && progress.isFinished)
     }
 }

@@ -8,9 +8,9 @@ import Testing
         #expect(StepID.join("micro02").rawValue == "join.micro02")
         #expect(StepID.token(.microceph, "micro03").rawValue == "microceph.token.micro03")
         #expect(StepID.poolPending("local", "micro01").rawValue == "lxd.pool.local.pending.micro01")
-        let event = ProgressEvent(stepID: .cephDisks("micro01"), member: "micro01", title: "Add Ceph disks", kind: .skipped(reason: "none"))
+        let event = ProgressEvent(stepID: .cephDisk("micro01", "/dev/sdb"), member: "micro01", title: "Add Ceph disk /dev/sdb on micro01", kind: .skipped(reason: "none"))
         let decoded = try JSONDecoder().decode(ProgressEvent.self, from: Data(event.jsonLine.utf8))
-        #expect(decoded.stepID == .cephDisks("micro01"))
+        #expect(decoded.stepID == .cephDisk("micro01", "/dev/sdb"))
     }
 
     @Test func aDependencyOnAnUnknownStepIsRefusedWhenTheGraphIsBuilt() {

@@ -24,6 +24,14 @@ public struct BootstrapReport: Codable, Sendable, Equatable {
         public var reason: String
     }
 
+    /// A tolerated failure: the step failed, the run went on, the operator has something to do.
+    public struct Setback: Codable, Sendable, Equatable {
+        public var step: StepRecord
+        public var message: String
+        /// What to do about it.
+        public var advice: String
+    }
+
     public struct PhaseTiming: Codable, Sendable, Equatable {
         public var phase: String
         public var seconds: Double
@@ -39,6 +47,8 @@ public struct BootstrapReport: Codable, Sendable, Equatable {
     /// What is left changed on the servers, with how to deal with it.
     public var remains: [String] = []
     public var failure: Failure?
+    /// Steps that failed without stopping the run (disks that did not become OSDs …), in the order they failed.
+    public var setbacks: [Setback] = []
     /// Wall time per phase (first start to last end of its steps), then "total".
     public var phaseTimings: [PhaseTiming] = []
 

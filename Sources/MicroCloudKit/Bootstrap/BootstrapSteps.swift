@@ -177,7 +177,8 @@ struct BootstrapSteps {
                  run: { ctx in
                      var services: [ServiceJoin] = []
                      if cephPlanned, let t = tokens[.microceph, name] {
-                         services.append(ServiceJoin(service: .microceph, token: t, cephDisks: j.cephDisks))
+                         // The initiator adds the member's disks itself, each as its own step (BootstrapSteps+Ceph).
+                         services.append(ServiceJoin(service: .microceph, token: t))
                      }
                      if ovnPlanned, let t = tokens[.microovn, name] {
                          services.append(ServiceJoin(service: .microovn, token: t, ovnEncapIP: j.underlayIP))
@@ -196,34 +197,6 @@ struct BootstrapSteps {
                      if ovnPlanned, let ovn {
                          try await waitUntil(within: confirm, what: "MicroOVN to list \(name)") { try await ovn.memberNames().contains(name) }
                      }
-                 }))
-    }
-
-    // MARK: - Ceph OSDs and replication (spec §5.5)
-
-    mutating func addCeph() {
-        let me = initiator, ceph = env.ceph
-        add(Step(id: .cephDisks(me.name), member: me.name, title: "Add Ceph disks of \(me.name)",
-                 phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: [.bootstrap(.microceph)] + joinIDs,
-                 skipReason: !cephPlanned ? "MicroCeph not installed" : me.cephDisks.isEmpty ? "no Ceph disks chosen on \(me.name)" : nil,
-                 run: { ctx in
-                     guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
-                     for (n, disk) in me.cephDisks.enumerated() {
-                         ctx.progress("Adding \(disk.path)", fraction: Double(n) / Double(me.cephDisks.count))
-                         try await ceph.addDisk(disk, target: me.name)
-                     }
-                 }))
-        add(Step(id: .cephReplication, member: nil, title: "Set Ceph replication",
-                 phase: BootstrapPhase.storage, budget: budgets.replication, dependsOn: [.cephDisks(me.name)] + joinIDs,
-                 skipReason: cephPlanned ? nil : "MicroCeph not installed",
-                 run: { _ in
-                     guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
-                     let osds = try await ceph.diskCount()
-                     guard osds > 0 else { throw StepSkipped("no OSDs yet") }
-                     let size = min(osds, 3)
-                     let ours: Set = [".mgr", "lxd_remote", "lxd_cephfs", "lxd_cephfs_data", "lxd_cephfs_meta"]
-                     let low = try await ceph.poolSizes().filter { ours.contains($0.key) && $0.value < size }.keys.sorted()
-                     try await ceph.setPoolSize(low.isEmpty ? [""] : low, size: size)
                  }))
     }
 }

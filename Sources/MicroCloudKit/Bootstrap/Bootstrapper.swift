@@ -14,6 +14,7 @@ public struct StepBudgets: Sendable, Equatable {
     public var network: Duration = .seconds(120)
     public var volumes: Duration = .seconds(120)
     public var profile: Duration = .seconds(60)
+    /// One disk becoming an OSD (MicroCloud's budget for `POST /1.0/disks`).
     public var cephDisks: Duration = .seconds(300)
     public var replication: Duration = .seconds(300)
     public init() {}

@@ -17,18 +17,21 @@ public struct Step: Sendable {
     public var skipReason: String?
     /// What stays behind if a later step fails and this one cannot be undone (no cleanup).
     public var remains: String?
+    /// Set when a failure of this step must not stop the run (a disk that cannot become an OSD): what the operator
+    /// should do about it. The failure is reported with this advice, dependents still run, nothing is undone for it.
+    public var tolerated: String?
     public var run: @Sendable (StepContext) async throws -> Void
     /// Undoes the step after a later failure. Throw `CleanupKept` when there is deliberately nothing to undo.
     public var cleanup: (@Sendable () async throws -> Void)?
 
     public init(id: StepID, member: String? = nil, title: String, phase: String, budget: Duration,
                 dependsOn: [StepID] = [], serialGroup: String? = nil, skipReason: String? = nil,
-                remains: String? = nil,
+                remains: String? = nil, tolerated: String? = nil,
                 run: @escaping @Sendable (StepContext) async throws -> Void,
                 cleanup: (@Sendable () async throws -> Void)? = nil) {
         self.id = id; self.member = member; self.title = title; self.phase = phase; self.budget = budget
         self.dependsOn = dependsOn; self.serialGroup = serialGroup; self.skipReason = skipReason
-        self.remains = remains; self.run = run; self.cleanup = cleanup
+        self.remains = remains; self.tolerated = tolerated; self.run = run; self.cleanup = cleanup
     }
 }
 

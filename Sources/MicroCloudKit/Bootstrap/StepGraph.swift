@@ -56,7 +56,8 @@ public struct StepGraph: Sendable {
         var end: ContinuousClock.Instant
     }
 
-    enum Status { case pending, running, succeeded, skipped, failed }
+    /// `tolerated`: failed, but the step said the run goes on without it.
+    enum Status { case pending, running, succeeded, skipped, failed, tolerated }
 
     /// Runs the graph to the end (including cleanups after a failure) and reports.
     public func run(emit: @escaping @Sendable (ProgressEvent) -> Void) async -> BootstrapReport {
@@ -85,7 +86,7 @@ public struct StepGraph: Sendable {
                     changed = false
                     for i in steps.indices where status[i] == .pending {
                         let step = steps[i]
-                        guard step.dependsOn.allSatisfy({ [.succeeded, .skipped].contains(status[index[$0]!]) }) else { continue }
+                        guard step.dependsOn.allSatisfy({ [.succeeded, .skipped, .tolerated].contains(status[index[$0]!]) }) else { continue }
                         if let reason = step.skipReason {
                             status[i] = .skipped
                             report.skipped.append(.init(step: record(i), reason: reason))
@@ -116,6 +117,11 @@ public struct StepGraph: Sendable {
                     status[done.index] = .skipped
                     report.skipped.append(.init(step: record(done.index), reason: reason))
                 case .failed(let message):
+                    if let advice = steps[done.index].tolerated, failure == nil {
+                        status[done.index] = .tolerated
+                        report.setbacks.append(.init(step: record(done.index), message: message, advice: advice))
+                        continue
+                    }
                     status[done.index] = .failed
                     if failure == nil { failure = (done.index, message) }
                 }

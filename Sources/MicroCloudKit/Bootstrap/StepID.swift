@@ -1,7 +1,7 @@
 import Foundation
 
 /// A bootstrap step's id. The bootstrap's ids are built only by the factories below and compared by value (the TUI
-/// asks `id == .cephDisks(m)`, it never takes an id apart); the text ("join.micro02") is what events carry as JSON.
+/// asks `id == .cephDisk(m, path)`, it never takes an id apart); the text ("join.micro02") is what events carry as JSON.
 public struct StepID: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let rawValue: String
 
@@ -20,7 +20,6 @@ public struct StepID: Hashable, Sendable, Codable, CustomStringConvertible, Expr
     public static let enableClustering: StepID = "lxd.enable-clustering"
     public static func token(_ service: ServiceKind, _ member: String) -> StepID { StepID("\(service.pathName).token.\(member)") }
     public static func join(_ member: String) -> StepID { StepID("join.\(member)") }
-    public static func cephDisks(_ member: String) -> StepID { StepID("microceph.disks.\(member)") }
     /// One Ceph disk (one OSD) on a member: its own step, so each disk has its own events and duration.
     public static func cephDisk(_ member: String, _ path: String) -> StepID { StepID("microceph.disk.\(member).\(path)") }
     public static let cephReplication: StepID = "microceph.replication"

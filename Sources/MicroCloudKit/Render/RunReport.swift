@@ -19,6 +19,7 @@ extension BootstrapReport {
             out.append(ReportLine("Where: \(f.step.title)\(on)", .headline))
             out.append(ReportLine("Why:   \(f.message)", .error))
         }
+        out += setbackLines
         if !undone.isEmpty { out.append(ReportLine("Undone: " + undone.map(\.title).joined(separator: "; "))) }
         if !notRun.isEmpty { out.append(ReportLine("Not run: \(notRun.count) step\(notRun.count == 1 ? "" : "s")", .dim)) }
         if remains.isEmpty {
@@ -27,6 +28,16 @@ extension BootstrapReport {
             out.append(ReportLine("Remains: " + remains.joined(separator: "; "), .warn))
         }
         return out
+    }
+
+    /// What failed without stopping the run, each with what to do: shown after a formed cloud and in a failure
+    /// report alike.
+    public var setbackLines: [ReportLine] {
+        setbacks.flatMap { s in
+            let on = s.step.member.map { " on \($0)" } ?? ""
+            let title = s.step.title.hasSuffix(on) ? s.step.title : s.step.title + on
+            return [ReportLine("Not done: \(title): \(s.message)", .warn), ReportLine("  What to do: \(s.advice)")]
+        }
     }
 
     /// Wall time per phase, as a table.

@@ -47,8 +47,6 @@ public struct MicroCephClient: CephAPI {
     /// `GET /1.0/disks`: every OSD of the cluster with its path and member.
     public func disks() async throws -> [CephDisk] { try await core.get("/1.0/disks") }
 
-    public func diskCount() async throws -> Int { try await disks().count }
-
     // MARK: - Pools, services, configs
 
     public func pools() async throws -> [CephPool] { try await core.get("/1.0/pools") }

@@ -14,12 +14,17 @@ public protocol CephAPI: Sendable {
     func memberNames() async throws -> [String]
     /// `POST /1.0/disks[?target=]` `{path:[p], wipe, encrypt}`; fails with the report's errors.
     func addDisk(_ disk: DiskChoice, target: String?) async throws
-    /// Number of OSDs (`GET /1.0/disks`).
-    func diskCount() async throws -> Int
+    /// Every OSD of the cluster with its path and member (`GET /1.0/disks`): the cluster's own view.
+    func disks() async throws -> [CephDisk]
     /// Replication size of each pool (`GET /1.0/pools`).
     func poolSizes() async throws -> [String: Int]
     /// `PUT /1.0/pools-op` `{pools, size}`; `[""]` sets Ceph's default.
     func setPoolSize(_ pools: [String], size: Int) async throws
+}
+
+extension CephAPI {
+    /// Number of OSDs (`GET /1.0/disks`).
+    public func diskCount() async throws -> Int { try await disks().count }
 }
 
 /// The MicroOVN calls a bootstrap needs (spec §5.2–5.3, §6.1).

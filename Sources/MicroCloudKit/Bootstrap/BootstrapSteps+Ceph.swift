@@ -1,0 +1,69 @@
+import Foundation
+
+/// MicroCeph's long phase (spec §5.5, done per disk): every chosen disk is its own step, started as soon as its
+/// server is a MicroCeph member — the initiator's right after MicroCeph's bootstrap, a joiner's right after its
+/// join — so servers add their disks at the same time. A disk that fails is reported with its server and
+/// MicroCeph's words and the others go on (a tolerated failure); replication and the pools follow once every disk
+/// has finished, whatever the outcome.
+extension BootstrapSteps {
+    mutating func addCeph() {
+        let ceph = env.ceph, confirm = budgets.joinConfirm
+        var diskSteps: [StepID] = []
+        for m in allMembers {
+            let member = m.name
+            let ready: StepID = member == initiator.name ? .bootstrap(.microceph) : .join(member)
+            for disk in m.cephDisks {
+                let id = StepID.cephDisk(member, disk.path)
+                diskSteps.append(id)
+                add(Step(id: id, member: member, title: "Add Ceph disk \(disk.path) on \(member)",
+                         phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: [ready],
+                         skipReason: cephPlanned ? nil : "MicroCeph not installed",
+                         remains: "\(disk.path) on \(member) is a Ceph OSD; to use it again, remove it from Ceph "
+                            + "(`microceph disk remove` on \(member)) and wipe it",
+                         tolerated: "Check that \(disk.path) exists on \(member), is not in use and is not an OSD yet, then "
+                            + "add it there with `microceph disk add \(disk.path)\(disk.wipe ? " --wipe" : "")`",
+                         run: { ctx in
+                             guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
+                             try await CephDiskAddition(ceph: ceph, member: member, disk: disk, confirmWithin: confirm).run(ctx)
+                         }))
+            }
+        }
+        add(Step(id: .cephReplication, member: nil, title: "Set Ceph replication",
+                 phase: BootstrapPhase.storage, budget: budgets.replication,
+                 dependsOn: [.bootstrap(.microceph)] + joinIDs + diskSteps,
+                 skipReason: cephPlanned ? nil : "MicroCeph not installed",
+                 run: { _ in
+                     guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
+                     let osds = try await ceph.disks().count
+                     guard osds > 0 else { throw StepSkipped("no OSDs yet") }
+                     let size = min(osds, 3)
+                     let ours: Set = [".mgr", "lxd_remote", "lxd_cephfs", "lxd_cephfs_data", "lxd_cephfs_meta"]
+                     let low = try await ceph.poolSizes().filter { ours.contains($0.key) && $0.value < size }.keys.sorted()
+                     try await ceph.setPoolSize(low.isEmpty ? [""] : low, size: size)
+                 }))
+    }
+}
+
+/// One disk becoming an OSD, with the events an operator watches: wiping and adding (one MicroCeph call), then the
+/// OSD confirmed from the cluster's own list (`GET /1.0/disks`), not only from the call's return.
+struct CephDiskAddition: Sendable {
+    let ceph: any CephAPI
+    let member: String
+    let disk: DiskChoice
+    let confirmWithin: Duration
+
+    func run(_ ctx: StepContext) async throws {
+        let path = disk.path
+        // The words are CephDiskProgress's states: the wizard and the preseed output show them per disk.
+        ctx.progress(disk.wipe ? "wiping and adding" : "adding", fraction: 0)
+        try await ceph.addDisk(disk, target: member)
+        ctx.progress("waiting until up and in", fraction: 0.8)
+        let found = Locked<CephDisk?>(nil)
+        try await waitUntil(within: confirmWithin, what: "MicroCeph to list \(path) on \(member) as an OSD") {
+            let osd = try await ceph.disks().first { $0.location == member && $0.path == path }
+            found.withLock { $0 = osd }
+            return osd != nil
+        }
+        ctx.progress("osd.\(found.current?.osd ?? -1) listed by the cluster", fraction: 1)
+    }
+}
