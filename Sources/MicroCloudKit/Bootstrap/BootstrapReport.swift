@@ -57,6 +57,26 @@ public struct BootstrapReport: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension BootstrapReport {
+    private enum CodingKeys: String, CodingKey {
+        case done, undone, skipped, notRun, remains, failure, setbacks, phaseTimings
+    }
+
+    /// `setbacks` came later: a report written before it (a recorded run, an older joiner) reads as having none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        done = try c.decode([StepRecord].self, forKey: .done)
+        undone = try c.decode([StepRecord].self, forKey: .undone)
+        skipped = try c.decode([Skip].self, forKey: .skipped)
+        notRun = try c.decode([StepRecord].self, forKey: .notRun)
+        remains = try c.decode([String].self, forKey: .remains)
+        failure = try c.decodeIfPresent(Failure.self, forKey: .failure)
+        setbacks = try c.decodeIfPresent([Setback].self, forKey: .setbacks) ?? []
+        phaseTimings = try c.decode([PhaseTiming].self, forKey: .phaseTimings)
+    }
+}
+
 /// Ends the event stream of a failed bootstrap; carries the report.
 public struct BootstrapFailed: Error, CustomStringConvertible, Sendable {
     public var report: BootstrapReport
