@@ -8,19 +8,9 @@ extension LabSuite {
     @Suite struct EarlyFaults {
         typealias I = Interrupts
 
+        /// The lab's preseed (`Preseed.file`) with this test's passphrase and extra top-level keys.
         static func yaml(_ servers: [LabServer], extra: String) -> String {
-            """
-            initiator: \(servers[0].name)
-            lookup_subnet: \(servers[0].subnet)
-            session_passphrase: lab early fault words
-            \(extra)
-            systems:
-            \(servers.map { "  - name: \($0.name)" }.joined(separator: "\n"))
-            storage:
-              local:
-                - find: serial == disk1.img
-                  wipe: true
-            """
+            Preseed.file(servers: servers, passphrase: "lab early fault words") + "\n" + extra + "\n"
         }
 
         /// Whether neither server has an open session (what `microcloud session` says).
