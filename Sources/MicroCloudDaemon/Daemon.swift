@@ -21,6 +21,8 @@ public actor Daemon {
     var joinResult: JoinResult?
     var joinTask: Task<Void, Never>?
     var lookupTask: Task<Void, Never>?
+    /// This server's inventory, being collected since its session opened (see `prefetchInventory`).
+    var inventoryPrefetch: (at: ContinuousClock.Instant, task: Task<Inventory, Error>)?
     var address: String
     var interface: String?
 

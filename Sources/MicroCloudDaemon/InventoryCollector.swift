@@ -77,10 +77,29 @@ enum SysfsDisk {
 }
 
 extension Daemon {
+    /// How old a collected inventory may be when it is asked for: a session's first request (the initiator's
+    /// "Gathering system information", seconds after the session opened) takes the one collected at the opening.
+    static let inventoryFreshness: Duration = .seconds(15)
+
+    /// Starts collecting this server's inventory when a session opens: LXD's hardware scan then runs while the
+    /// servers find each other and prove the passphrase, not after.
+    func prefetchInventory() async {
+        let collect = await inventoryCollection()
+        inventoryPrefetch = (ContinuousClock.now, Task { try await collect() })
+    }
+
     func inventoryResponse() async throws -> HTTPResponse {
+        if let (at, task) = inventoryPrefetch {
+            inventoryPrefetch = nil   // used once: a later request collects afresh
+            if ContinuousClock.now - at < Self.inventoryFreshness, let inventory = try? await task.value { return .json(inventory) }
+        }
+        return .json(try await inventoryCollection()())
+    }
+
+    private func inventoryCollection() async -> @Sendable () async throws -> Inventory {
         let collector = InventoryCollector(lxd: lxd, onlyDisks: config.onlyDisks)
-        let inventory = try await collector.collect(name: name, address: address, fingerprint: identity.fingerprint,
-                                                    version: config.version, services: await services())
-        return .json(inventory)
+        let (name, address, fingerprint, version) = (name, address, identity.fingerprint, config.version)
+        let services = await services()
+        return { try await collector.collect(name: name, address: address, fingerprint: fingerprint, version: version, services: services) }
     }
 }

@@ -6,6 +6,9 @@ extension Daemon {
     /// Joiner: find the initiator (given address, or mDNS: a server announcing an open session), prove the
     /// passphrase to it, and wait for its confirmation (which arrives as a request on our peer API).
     func findInitiatorAndJoin(_ s: TrustSession, lookupTimeout: Duration) async {
+        // The key of our proof is derived while we look (it is the slow part of signing); the initiator's
+        // confirmation comes signed with the same salt, so checking it costs an HMAC.
+        let ownKey = Task { try await s.verifier.ownKey(passphrase: s.passphrase) }
         do {
             let target: String
             var announced: ServiceAnnouncement?
@@ -28,7 +31,7 @@ extension Daemon {
             let intent = JoinIntent(name: name, address: address, version: config.version,
                                     certificate: identity.certificatePEM, services: await services())
             let body = Array(try JSONEncoder().encode(intent))
-            let header = try JoinSignature.sign(body: body, passphrase: s.passphrase)
+            let header = try await ownKey.value.sign(body: body)
             let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,
                                         pin: .fingerprint(probe.fingerprint), timeout: .seconds(30))
             let response = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",

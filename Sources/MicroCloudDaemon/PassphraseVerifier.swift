@@ -8,6 +8,12 @@ import MicroCloudNet
 /// concurrent guesses can never run more checks than the session has failures left: with 100 wrong intents sent
 /// at once, at most `maxFailures` are verified and the rest are refused without work. The scrypt itself runs on
 /// one serial dispatch queue, never on the actor or the cooperative pool, so a burst cannot stall other requests.
+///
+/// It also keeps the keys of the salts this session signed with or proved valid (`JoinKey`): checking a proof
+/// made with such a salt is an HMAC, not an scrypt. A joiner's confirmation comes signed with the salt of the
+/// joiner's own intent, so after the initiator's one check per joiner the trust exchange costs no more key
+/// derivations. Only this session's own salts and proven ones are kept, so a guess never makes a cheap entry; a
+/// check from a kept key still claims a failure slot first, so the lockout counts it like any other.
 public final class PassphraseVerifier: Sendable {
     public enum Outcome: Equatable, Sendable {
         case valid
@@ -25,6 +31,8 @@ public final class PassphraseVerifier: Sendable {
     public let maxFailures: Int
     private struct Counts { var failures = 0; var inFlight = 0 }
     private let counts = Locked(Counts())
+    private let keys = Locked<[JoinKey]>([])
+    private static let keptKeys = 64
     /// One key derivation at a time for the whole daemon: a burst queues here, on its own thread.
     private static let queue = DispatchQueue(label: "microcloud.passphrase-verifier", qos: .utility)
 
@@ -40,9 +48,9 @@ public final class PassphraseVerifier: Sendable {
             return nil
         }
         if let claimed { return claimed }
-        let check = await withCheckedContinuation { (done: CheckedContinuation<JoinSignatureCheck, Never>) in
-            Self.queue.async { done.resume(returning: JoinSignature.verify(header: header, body: body, passphrase: passphrase)) }
-        }
+        let known = keys.current
+        let (check, key) = await Self.onQueue { JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: known) }
+        if check == .valid, let key { keep(key) }
         return counts.withLock { c in
             c.inFlight -= 1
             switch check {
@@ -54,5 +62,31 @@ public final class PassphraseVerifier: Sendable {
                 return c.failures >= maxFailures ? .lockedNow(attempts: c.failures) : .wrong(attempt: c.failures)
             }
         }
+    }
+
+    /// A fresh key for this session's own signatures, derived on the verifier's queue and kept for checking the
+    /// answers signed with it.
+    public func ownKey(passphrase: String) async throws -> JoinKey {
+        let key = try await Self.onQueue { Result { try JoinKey.derive(passphrase: passphrase) } }.get()
+        keep(key)
+        return key
+    }
+
+    /// The kept key with the salt of `header` (a proof this session checked as valid, or signed), if any.
+    public func keptKey(saltOf header: String) -> JoinKey? {
+        guard let salt = JoinSignature.salt(of: header) else { return nil }
+        return keys.current.first { $0.salt == salt }
+    }
+
+    private func keep(_ key: JoinKey) {
+        keys.withLock { kept in
+            guard !kept.contains(key) else { return }
+            kept.append(key)
+            if kept.count > Self.keptKeys { kept.removeFirst() }
+        }
+    }
+
+    private static func onQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in queue.async { done.resume(returning: work()) } }
     }
 }

@@ -32,6 +32,7 @@ extension Daemon {
         joinResult = nil
         log.notice("trust session opened", metadata: ["role": "\(open.role.rawValue)", "timeout": "\(open.timeout_seconds)s"])
         await refreshAnnouncement()
+        await prefetchInventory()
         if open.role == .joiner {
             let lookup = Duration.seconds(open.lookup_timeout_seconds ?? 60)
             lookupTask = Task { await self.findInitiatorAndJoin(s, lookupTimeout: lookup) }
@@ -100,26 +101,48 @@ extension Daemon {
         }
     }
 
-    /// Initiator: the operator selected these joiners. Each gets our own signed intent (pinned to its certificate).
+    /// Initiator: the operator selected these joiners. Each gets our own signed intent (pinned to its certificate),
+    /// all at once. Each is signed with the salt of that joiner's own proven intent, whose key both sides already
+    /// hold: the confirmations cost no key derivation here nor on the joiners.
     func confirm(_ c: SessionConfirm) async throws -> HTTPResponse {
         guard let s = session, s.role == .initiator, await s.isActive else { return .error(400, "No active initiator session") }
         var failures: [String: String] = [:]
         let mine = JoinIntent(name: name, address: address, version: config.version,
                               certificate: identity.certificatePEM, services: await services())
         let body = Array(try JSONEncoder().encode(mine))
-        let header = try JoinSignature.sign(body: body, passphrase: s.passphrase)
+        var sends: [(fingerprint: String, intent: JoinIntent, header: String)] = []
+        var fresh: JoinKey?   // only for an intent whose key is not kept (not expected: every proven intent's is)
         for fp in c.fingerprints {
             guard let intent = await s.intent(for: fp) else { failures[fp] = "No join intent from this fingerprint"; continue }
             await s.trust(fp)
-            let client = HTTPClient.tls(host: intent.address, port: config.port, credentials: identity.credentials,
-                                        pin: .fingerprint(fp), timeout: .seconds(20))
-            do {
-                let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
-                                                          headers: ["Authorization": header, "Content-Type": "application/json"], body: body))
-                if r.status != 200 { failures[intent.name] = errorText(r) }
-            } catch {
-                failures[intent.name] = "\(error)"
+            let key: JoinKey
+            if let kept = await s.intentKey(for: fp) {
+                key = kept
+            } else if let fresh {
+                key = fresh
+            } else {
+                key = try await s.verifier.ownKey(passphrase: s.passphrase)
+                fresh = key
             }
+            sends.append((fp, intent, key.sign(body: body)))
+        }
+        let credentials = identity.credentials, port = config.port
+        await withTaskGroup(of: (String, String?).self) { group in
+            for send in sends {
+                group.addTask {
+                    let client = HTTPClient.tls(host: send.intent.address, port: port, credentials: credentials,
+                                                pin: .fingerprint(send.fingerprint), timeout: .seconds(20))
+                    do {
+                        let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
+                                                                  headers: ["Authorization": send.header, "Content-Type": "application/json"],
+                                                                  body: body))
+                        return (send.intent.name, r.status == 200 ? nil : errorText(r))
+                    } catch {
+                        return (send.intent.name, "\(error)")
+                    }
+                }
+            }
+            for await (name, failure) in group { if let failure { failures[name] = failure } }
         }
         if !failures.isEmpty {
             return .error(502, "Failed to confirm join intents: " + failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))
@@ -129,7 +152,7 @@ extension Daemon {
 
     /// `POST /1.0/session/join`: a joiner's intent (on the initiator) or the initiator's confirmation (on a joiner).
     func receiveIntent(_ request: HTTPRequest, _ context: RequestContext) async -> HTTPResponse {
-        try? await Task.sleep(for: .milliseconds(100))   // every attempt costs time: slows guessing
+        // A wrong passphrase is answered after `failureDelay`, and the session locks after `maxFailures` of them.
         guard let s = session, await s.isActive else { return .error(400, "No active session") }
         let header: String
         switch JoinIntentRequest.authorization(request) {
@@ -163,7 +186,9 @@ extension Daemon {
         switch s.role {
         case .initiator:
             if let refusal = JoinIntentRequest.serviceRefusal(intent, mine: await services()) { return refusal.response }
-            if let problem = await s.addIntent(intent, fingerprint: certFP) { return .error(409, problem) }
+            if let problem = await s.addIntent(intent, fingerprint: certFP, key: s.verifier.keptKey(saltOf: header)) {
+                return .error(409, problem)
+            }
             log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
             return .json(await serverInfo())
         case .joiner:

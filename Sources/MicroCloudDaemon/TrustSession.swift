@@ -1,5 +1,6 @@
 import Foundation
 import MicroCloudKit
+import MicroCloudNet
 
 /// One trust session on one daemon: who may join, what has been proven, and when it ends.
 /// The passphrase lives only here (memory), never in a log or a file.
@@ -18,6 +19,7 @@ public actor TrustSession {
     public private(set) var endReason: String?
     /// Initiator: intents received, by fingerprint, in arrival order.
     public private(set) var intents: [(fingerprint: String, intent: JoinIntent)] = []
+    private var intentKeys: [String: JoinKey] = [:]
     /// Fingerprints trusted for the length of the session (initiator: selected joiners; joiner: the initiator).
     public private(set) var trusted: Set<String> = []
     /// Joiner: the initiator we found and proved ourselves to (trusted for `stop` even before confirmation).
@@ -47,13 +49,17 @@ public actor TrustSession {
     }
 
     /// Initiator: a proven intent. Duplicate fingerprints are refused so one server can't appear twice.
-    public func addIntent(_ intent: JoinIntent, fingerprint: String) async -> String? {
+    /// `key`: the key of the intent's proof, to sign the confirmation with (see `PassphraseVerifier`).
+    public func addIntent(_ intent: JoinIntent, fingerprint: String, key: JoinKey? = nil) async -> String? {
         if intents.contains(where: { $0.fingerprint == fingerprint }) { return "Fingerprint already exists" }
         if intents.contains(where: { $0.intent.name == intent.name }) { return "A server named \"\(intent.name)\" already asked to join" }
         intents.append((fingerprint, intent))
+        if let key { intentKeys[fingerprint] = key }
         await events.append(SessionEvent(kind: .intent, name: intent.name, address: intent.address, fingerprint: fingerprint))
         return nil
     }
+
+    public func intentKey(for fingerprint: String) -> JoinKey? { intentKeys[fingerprint] }
 
     public func intent(for fingerprint: String) -> JoinIntent? {
         intents.first { $0.fingerprint == fingerprint }?.intent

@@ -29,6 +29,30 @@ struct TrustSessionTests {
         #expect(confirmed.fingerprint == cloud.daemons[0].identity.fingerprint)
     }
 
+    /// Two joiners confirmed in one call are both confirmed; each confirmation is signed with the salt of that
+    /// joiner's own intent, so the initiator keeps one key per joiner and no joiner derives a key again.
+    @Test func twoJoinersAreConfirmedAtOnceWithTheirOwnSalts() async throws {
+        let cloud = try await TestCloud.start(3)
+        defer { Task { await cloud.stop() } }
+        let passphrase = "alpha bravo charlie delta"
+        _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: passphrase))
+        for k in 1...2 {
+            _ = try await cloud.control(k).openSession(SessionOpen(role: .joiner, timeoutSeconds: 60, passphrase: passphrase,
+                                                                   initiatorAddress: "127.0.0.2"))
+            _ = try await cloud.waitEvent(k, .initiatorFound)
+        }
+        let session = try #require(await cloud.daemons[0].session)
+        let intents = await session.intents
+        #expect(intents.count == 2)
+        for (fp, _) in intents { #expect(await session.intentKey(for: fp) != nil) }
+        try await cloud.control(0).confirm(intents.map(\.fingerprint))
+        for k in 1...2 {
+            let confirmed = try await cloud.waitEvent(k, .confirmed)
+            #expect(confirmed.fingerprint == cloud.daemons[0].identity.fingerprint)
+        }
+        #expect(session.verifier.failures == 0)
+    }
+
     @Test func wrongPassphraseIsRejectedAndCounted() async throws {
         let cloud = try await TestCloud.start(2)
         defer { Task { await cloud.stop() } }

@@ -64,4 +64,25 @@ import Testing
         }
         #expect(!reason.contains(passphrase))
     }
+
+    @Test func aJoinKeySignsAsTheSignatureWithItsSalt() throws {
+        let key = try JoinKey.derive(passphrase: passphrase)
+        #expect(key.sign(body: body) == (try JoinSignature.sign(body: body, passphrase: passphrase, salt: key.salt)))
+        #expect(JoinSignature.verify(header: key.sign(body: body), body: body, passphrase: passphrase) == .valid)
+        #expect(!"\(key)".contains(hexString(key.key)))
+    }
+
+    @Test func aKnownKeyIsUsedForItsSaltAndReturned() throws {
+        let key = try JoinKey.derive(passphrase: passphrase)
+        let header = key.sign(body: body)
+        let checked = JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: [key])
+        #expect(checked.check == .valid && checked.key == key)
+        // The known key is what decides: a key of another passphrase under the same salt makes it a mismatch.
+        let other = try JoinKey.derive(passphrase: "other words entirely here", salt: key.salt)
+        #expect(JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: [other]).check == .mismatch)
+        // Another salt is derived from the passphrase, and that key is returned for keeping.
+        let fresh = try JoinSignature.sign(body: body, passphrase: passphrase)
+        let derived = JoinSignature.verify(header: fresh, body: body, passphrase: passphrase, known: [key])
+        #expect(derived.check == .valid && derived.key?.salt == JoinSignature.salt(of: fresh))
+    }
 }

@@ -74,4 +74,12 @@ import Testing
         let data = try JSONEncoder().encode(sample)
         #expect(try JSONDecoder().decode(ServiceAnnouncement.self, from: data) == sample)
     }
+
+    @Test func sequenceIsAnOptionalEntryOlderBrowsersIgnore() {
+        let txt = TXTRecord.encode(sample, sequence: 1_796_186_409_154)
+        #expect(TXTRecord.sequence(txt) == 1_796_186_409_154)
+        #expect(TXTRecord.decode(txt, port: 9443) == sample)
+        #expect(TXTRecord.sequence(TXTRecord.encode(sample)) == nil)
+        #expect(TXTRecord.sequence(TXTRecord.encode(sample) + ["seq=soon"]) == nil)
+    }
 }

@@ -1,9 +1,16 @@
 import Foundation
 
 /// LXD's cluster-wide configuration (spec §6): pools and networks are defined per member ("pending",
-/// `?target=`), then created once for the cluster; then the default profile and the per-member volumes.
+/// `?target=`) as soon as that member is in the cluster, then created once for the cluster after every join; then
+/// the default profile and the per-member volumes.
 extension BootstrapSteps {
     var afterJoins: [StepID] { [.enableClustering] + joinIDs }
+
+    /// What a member's own definitions (`?target=`) wait for: the member being in the cluster. They run beside the
+    /// joins of the members after it (LXD checks only created pools and networks at a join, not pending ones).
+    func inCluster(_ m: MemberPlan) -> [StepID] {
+        m.name == initiator.name ? [.enableClustering] : [.join(m.name)]
+    }
 
     // MARK: - Storage pools
 
@@ -65,7 +72,7 @@ extension BootstrapSteps {
         let lxd = self.lxd
         for (k, m) in allMembers.enumerated() {
             add(Step(id: .poolPending(name, m.name), member: m.name, title: "Define storage pool \(name) on \(m.name)",
-                     phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: afterJoins + after,
+                     phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: inCluster(m) + after,
                      serialGroup: "lxd-pending",
                      run: { ctx in
                          let config = try await pending(m, ctx)
@@ -74,7 +81,7 @@ extension BootstrapSteps {
                      cleanup: Self.firstOnly(k) { try await Self.deletePool(name, lxd) }))
         }
         add(Step(id: .pool(name), title: "Create storage pool \(name)", phase: BootstrapPhase.storage,
-                 budget: budgets.pool, dependsOn: allMembers.map { .poolPending(name, $0.name) } + after,
+                 budget: budgets.pool, dependsOn: afterJoins + allMembers.map { .poolPending(name, $0.name) } + after,
                  run: { _ in
                      try await lxd.createStoragePool(name: name, driver: driver, description: description, config: try await final())
                  }))
@@ -116,7 +123,7 @@ extension BootstrapSteps {
                      }))
             for (k, m) in allMembers.enumerated() {
                 add(Step(id: .networkPending("UPLINK", m.name), member: m.name, title: "Define network UPLINK on \(m.name)",
-                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: afterJoins,
+                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: inCluster(m),
                          serialGroup: "lxd-pending",
                          run: { _ in
                              guard let parent = m.uplinkInterface else {
@@ -134,7 +141,7 @@ extension BootstrapSteps {
             let uplinkConfig = uplink
             add(Step(id: .network("UPLINK"), title: "Create network UPLINK", phase: BootstrapPhase.networks,
                      budget: budgets.network,
-                     dependsOn: allMembers.map { .networkPending("UPLINK", $0.name) } + [.ovnNorthbound],
+                     dependsOn: afterJoins + allMembers.map { .networkPending("UPLINK", $0.name) } + [.ovnNorthbound],
                      run: { _ in
                          try await lxd.createNetwork(name: "UPLINK", type: "physical", description: "Uplink for OVN networks",
                                                      config: uplinkConfig)
@@ -153,13 +160,13 @@ extension BootstrapSteps {
             let name = bridge.name
             for (k, m) in allMembers.enumerated() {
                 add(Step(id: .networkPending(name, m.name), member: m.name, title: "Define network \(name) on \(m.name)",
-                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: afterJoins,
+                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: inCluster(m),
                          serialGroup: "lxd-pending",
                          run: { _ in try await lxd.createNetwork(name: name, type: "bridge", target: m.name) },
                          cleanup: Self.firstOnly(k) { try await Self.deleteNetwork(name, lxd) }))
             }
             add(Step(id: .network(name), title: "Create network \(name)", phase: BootstrapPhase.networks,
-                     budget: budgets.network, dependsOn: allMembers.map { .networkPending(name, $0.name) },
+                     budget: budgets.network, dependsOn: afterJoins + allMembers.map { .networkPending(name, $0.name) },
                      run: { _ in
                          try await lxd.createNetwork(name: name, type: "bridge", description: bridge.description,
                                                      config: try Self.bridgeConfig(bridge))

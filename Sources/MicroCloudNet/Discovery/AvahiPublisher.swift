@@ -1,4 +1,5 @@
 import CAvahi
+import Foundation
 import Synchronization
 
 /// Announces this server as a `_microcloud._tcp` service through avahi-daemon.
@@ -20,6 +21,9 @@ public final class AvahiPublisher: @unchecked Sendable {
     private var interfaceIndex = AvahiIfIndex(AVAHI_IF_UNSPEC)
     /// The name registered with Avahi: the announcement's name, or an alternative after a clash.
     private var serviceName: String?
+    /// The `seq` of the last record sent: milliseconds since the epoch, kept increasing, so records of this
+    /// server's earlier runs count as older too.
+    private var sequence: UInt64 = 0
 
     /// Connects to avahi-daemon; throws when it is not running.
     public init(serviceType: String = "_microcloud._tcp", log: @escaping @Sendable (String) -> Void) throws {
@@ -75,7 +79,8 @@ public final class AvahiPublisher: @unchecked Sendable {
             current = a
             if old.name == a.name, old.port == a.port, let group, let name = serviceName,
                avahi_entry_group_is_empty(group) == 0 {
-                let txt = AvahiSupport.stringList(TXTRecord.encode(a))
+                if old == a { return }   // nothing new to tell
+                let txt = AvahiSupport.stringList(TXTRecord.encode(a, sequence: nextSequence()))
                 defer { avahi_string_list_free(txt) }
                 let result = avahi_entry_group_update_service_txt_strlst(
                     group, interfaceIndex, AvahiProtocol(AVAHI_PROTO_UNSPEC), AvahiPublishFlags(0), name, serviceType, nil, txt)
@@ -155,7 +160,7 @@ public final class AvahiPublisher: @unchecked Sendable {
         guard let group else {
             throw AvahiError(code: avahi_client_errno(client), context: "creating an Avahi entry group")
         }
-        let txt = AvahiSupport.stringList(TXTRecord.encode(a))
+        let txt = AvahiSupport.stringList(TXTRecord.encode(a, sequence: nextSequence()))
         defer { avahi_string_list_free(txt) }
         for _ in 0..<32 {
             let added = avahi_entry_group_add_service_strlst(
@@ -174,6 +179,13 @@ public final class AvahiPublisher: @unchecked Sendable {
             return
         }
         throw AvahiError(code: Int32(AVAHI_ERR_COLLISION), context: "no free mDNS service name near \"\(a.name)\"")
+    }
+
+    /// Under the poll lock.
+    private func nextSequence() -> UInt64 {
+        let now = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+        sequence = max(sequence + 1, now)
+        return sequence
     }
 
     // Callbacks: poll thread, poll lock held.

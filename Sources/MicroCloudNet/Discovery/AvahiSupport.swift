@@ -55,6 +55,15 @@ enum AvahiSupport {
         return out
     }
 
+    /// The strings of a TXT record's raw data (as a record browser gives it), nil when it does not parse.
+    static func txt(_ data: UnsafeRawPointer?, _ size: Int) -> [String]? {
+        guard let data else { return nil }
+        var list: UnsafeMutablePointer<AvahiStringList>?
+        guard avahi_string_list_parse(data, size, &list) >= 0 else { return nil }
+        defer { avahi_string_list_free(list) }
+        return strings(list)
+    }
+
     /// "micro01" → "micro01 #2" → "micro01 #3" …, as avahi proposes after a name clash.
     static func alternativeName(_ name: String) -> String {
         guard let alt = avahi_alternative_service_name(name) else { return name + " #2" }

@@ -38,7 +38,7 @@ public enum Discovery {
 /// Invariant (why `@unchecked Sendable` is sound): the mutable fields are set up before the poll thread starts,
 /// then touched only by Avahi callbacks on that thread, and freed by `stop()` after the thread is joined.
 final class AvahiBrowser: @unchecked Sendable {
-    private struct Instance: Hashable {
+    fileprivate struct Instance: Hashable {
         var interface: AvahiIfIndex
         var proto: AvahiProtocol
         var name: String
@@ -61,6 +61,16 @@ final class AvahiBrowser: @unchecked Sendable {
     /// What consumers were last told per server name: events are per server name, so a clash ("micro01" and
     /// "micro01 #2" both saying name=micro01) gives one .appeared, .updated as it changes, one .gone at the end.
     private var sent: [String: ServiceAnnouncement] = [:]
+    /// Per service: its port and TXT as the resolver gave them, and the TXT records a record browser sees.
+    /// A resolver keeps the first TXT record it found until that one expires, and a record replaced in place
+    /// expires only a second (or, when it arrived less than a second before its replacement, a re-announcement)
+    /// later: the joiner saw an initiator open its session 1 to 3 s late. A record browser reports the new record
+    /// as it arrives, so the newest (by the publisher's `seq`, else by arrival) is what counts.
+    private var ports: [Instance: Int] = [:]
+    private var resolverTXT: [Instance: [String]] = [:]
+    private var txtWatches: [Instance: TXTWatch] = [:]
+    private var txtSeen: [Instance: [(txt: [String], arrival: Int)]] = [:]
+    private var arrivals = 0
 
     init(serviceType: String, interface: AvahiIfIndex, continuation: AsyncStream<DiscoveryEvent>.Continuation) {
         self.serviceType = serviceType
@@ -108,6 +118,7 @@ final class AvahiBrowser: @unchecked Sendable {
         if let client { avahi_client_free(client) }  // also frees the browser and every resolver
         client = nil
         resolvers.removeAll()
+        txtWatches.removeAll()   // their record browsers went with the client
         avahi_threaded_poll_free(poll)
         self.poll = nil
     }
@@ -135,7 +146,9 @@ final class AvahiBrowser: @unchecked Sendable {
             if let resolver { resolvers[key] = resolver }
         case AVAHI_BROWSER_REMOVE:
             if let resolver = resolvers.removeValue(forKey: key) { avahi_service_resolver_free(resolver) }
+            if let watch = txtWatches.removeValue(forKey: key) { avahi_record_browser_free(watch.browser) }
             resolved[key] = nil
+            (ports[key], resolverTXT[key], txtSeen[key]) = (nil, nil, nil)
             let stillSeen = resolvers.keys.contains { $0.name == name } || resolved.keys.contains { $0.name == name }
             if !stillSeen, let last = announced.removeValue(forKey: name) {
                 report(server: last.announcement.name)
@@ -153,7 +166,50 @@ final class AvahiBrowser: @unchecked Sendable {
             if let resolver = resolvers.removeValue(forKey: key) { avahi_service_resolver_free(resolver) }
             return
         }
-        guard let announcement = TXTRecord.decode(txt, port: port) else { return }  // not one of ours
+        ports[key] = port
+        resolverTXT[key] = txt
+        if txtWatches[key] == nil { watchTXT(key) }
+        refresh(key)
+    }
+
+    /// Follows the TXT records of one service as they arrive (see `txtSeen`).
+    private func watchTXT(_ key: Instance) {
+        guard let client else { return }
+        var full = [CChar](repeating: 0, count: Int(AVAHI_DOMAIN_NAME_MAX))
+        guard avahi_service_name_join(&full, full.count, key.name, serviceType, "local") >= 0 else { return }
+        let watch = TXTWatch(owner: self, key: key)
+        let browser = avahi_record_browser_new(
+            client, key.interface, key.proto, full, UInt16(AVAHI_DNS_CLASS_IN), UInt16(AVAHI_DNS_TYPE_TXT), AvahiLookupFlags(0),
+            { _, _, _, event, _, _, _, rdata, size, _, userdata in
+                guard let userdata else { return }
+                let watch = Unmanaged<TXTWatch>.fromOpaque(userdata).takeUnretainedValue()
+                watch.owner?.txtEvent(event, key: watch.key, txt: AvahiSupport.txt(rdata, size))
+            }, Unmanaged.passUnretained(watch).toOpaque())
+        guard let browser else { return }  // the resolver's TXT still counts
+        watch.browser = browser
+        txtWatches[key] = watch
+    }
+
+    private func txtEvent(_ event: AvahiBrowserEvent, key: Instance, txt: [String]?) {
+        guard let txt else { return }
+        switch event {
+        case AVAHI_BROWSER_NEW:
+            arrivals += 1
+            txtSeen[key, default: []].append((txt, arrivals))
+        case AVAHI_BROWSER_REMOVE:
+            txtSeen[key]?.removeAll { $0.txt == txt }
+        default:
+            return
+        }
+        refresh(key)
+    }
+
+    /// Reports the service's newest announcement: its newest TXT record with the resolver's port.
+    private func refresh(_ key: Instance) {
+        guard let port = ports[key] else { return }
+        let newest = txtSeen[key]?.max { (TXTRecord.sequence($0.txt) ?? 0, $0.arrival) < (TXTRecord.sequence($1.txt) ?? 0, $1.arrival) }
+        guard let txt = newest?.txt ?? resolverTXT[key],
+              let announcement = TXTRecord.decode(txt, port: port) else { return }  // not one of ours
         resolved[key] = announcement
         let previous = announced[key.name]?.announcement
         guard previous != announcement else { return }
@@ -174,5 +230,17 @@ final class AvahiBrowser: @unchecked Sendable {
         case (_?, nil): continuation.yield(.gone(name: name))
         default: break
         }
+    }
+}
+
+/// The context of one TXT record browser: which service it follows, for the callback (poll thread).
+private final class TXTWatch: @unchecked Sendable {
+    weak var owner: AvahiBrowser?
+    let key: AvahiBrowser.Instance
+    var browser: OpaquePointer?
+
+    init(owner: AvahiBrowser, key: AvahiBrowser.Instance) {
+        self.owner = owner
+        self.key = key
     }
 }

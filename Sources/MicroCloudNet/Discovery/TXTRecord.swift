@@ -24,12 +24,15 @@ public enum TXTRecord {
     enum Key {
         static let txtvers = "txtvers", name = "name", address = "address", fingerprint = "fingerprint"
         static let version = "version", state = "state"
+        /// Optional: the publisher's count of its records, so a browser holding an old and a new record of the same
+        /// service (the old one lingers up to a second, or more) knows which is newer.
+        static let sequence = "seq"
         static let required = [name, address, fingerprint, version, state]
     }
 
     /// Entries for `a`. A value too long for its entry is cut at a character boundary; `problems(with:)` tells
     /// the publisher beforehand so it can refuse instead.
-    public static func encode(_ a: ServiceAnnouncement) -> [String] {
+    public static func encode(_ a: ServiceAnnouncement, sequence: UInt64? = nil) -> [String] {
         [
             entry(Key.txtvers, formatVersion),
             entry(Key.name, a.name),
@@ -37,7 +40,14 @@ public enum TXTRecord {
             entry(Key.fingerprint, a.shortFingerprint),
             entry(Key.version, a.version),
             entry(Key.state, a.state),
-        ]
+        ] + (sequence.map { [entry(Key.sequence, String($0))] } ?? [])
+    }
+
+    /// The record's `seq` entry, nil when it has none (an older publisher) or it is not a number.
+    public static func sequence(_ txt: [String]) -> UInt64? {
+        let prefix = Key.sequence + "="
+        guard let item = txt.first(where: { $0.lowercased().hasPrefix(prefix) }) else { return nil }
+        return UInt64(item.dropFirst(prefix.count))
     }
 
     public static func decode(_ txt: [String], port: Int) -> ServiceAnnouncement? {
