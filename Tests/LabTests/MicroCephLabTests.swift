@@ -113,12 +113,8 @@ extension LabSuite {
             print("microceph: 6 OSDs up and in after \(clock.now - start)")
 
             // Each OSD sits under its own server's crush host, and MicroCeph lists it with its path.
-            let tree = try CephCLI.run(1, ["osd", "tree"]) as? [String: Any]
-            let nodes = tree?["nodes"] as? [[String: Any]] ?? []
-            for member in m {
-                let host = nodes.first { $0["type"] as? String == "host" && $0["name"] as? String == member.name }
-                #expect((host?["children"] as? [Int])?.count == 2, "crush host \(member.name): \(host ?? [:])")
-            }
+            let hosts = try CephCLI.osdsPerHost(1)
+            #expect(hosts == Dictionary(uniqueKeysWithValues: m.map { ($0.name, 2) }), "OSDs per crush host: \(hosts)")
             let disks = try query(2, m, "GET", "/1.0/disks").metadata as? [[String: Any]] ?? []
             for member in m {
                 let paths = disks.filter { $0["location"] as? String == member.name }.compactMap { $0["path"] as? String }

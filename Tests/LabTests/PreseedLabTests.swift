@@ -30,6 +30,18 @@ extension LabSuite {
             return runs.map { run in (run.wait(), run.output) }
         }
 
+        /// Runs the file everywhere and checks every server got through it; returns the initiator's output.
+        static func runFormingCloud(_ servers: [LabServer], yaml: String) throws -> String {
+            let results = try runEverywhere(servers, yaml: yaml)
+            for (server, r) in zip(servers, results) {
+                print("--- preseed on \(server.name) (exit \(r.status))\n\(r.output)")
+                #expect(r.status == 0, "preseed on \(server.name) failed:\n\(r.output)")
+            }
+            #expect(results[0].output.contains("MicroCloud is ready"))
+            for r in results.dropFirst() { #expect(r.output.contains("Successfully joined the MicroCloud cluster")) }
+            return results[0].output
+        }
+
         @Test("a preseed that picks all 3 servers and a local disk each forms a 3-member LXD cluster")
         func threeServerCluster() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")

@@ -105,9 +105,10 @@ struct AllServicesAgent: MemberAgent {
             "remote": .init(kind: "ceph", description: "Distributed storage on Ceph", status: "Created",
                             config: ["ceph.osd.pool_name": "lxd_remote", "ceph.rbd.du": "false", "ceph.rbd.features": cephRBD],
                             members: ["m1": ["source": "lxd_remote"], "m2": ["source": "lxd_remote"], "m3": ["source": "lxd_remote"]]),
+            // LXD 5.0.2 has no storage_cephfs_create_missing: it gets no create keys (it would refuse them) and uses the
+            // volume named by `source` (the real one refuses a missing volume: see the CephPreseed lab test).
             "remote-fs": .init(kind: "cephfs", description: "Distributed file-system storage using CephFS", status: "Created",
-                               config: ["cephfs.create_missing": "true", "cephfs.meta_pool": "lxd_cephfs_meta",
-                                        "cephfs.data_pool": "lxd_cephfs_data", "cephfs.path": "lxd_cephfs"],
+                               config: [:],
                                members: ["m1": ["source": "lxd_cephfs"], "m2": ["source": "lxd_cephfs"], "m3": ["source": "lxd_cephfs"]]),
         ], "\(state)")
         #expect(state.networks == [
@@ -156,7 +157,8 @@ struct AllServicesAgent: MemberAgent {
         #expect(report.setbacks.map(\.step.id) == [.cephDisk("m2", "/dev/vdb2")])
         #expect(report.setbacks.first?.message == "MicroCeph on m2: data device /dev/vdb2 is not pristine (contains data) - use --wipe to override")
         #expect(report.setbackLines.first?.text.hasPrefix("Not done: Add Ceph disk /dev/vdb2 on m2: MicroCeph on m2") == true)
-        #expect(report.setbackLines.last?.text.contains("microceph disk add /dev/vdb2") == true)
+        #expect(report.setbacks.first?.advice
+                == "/dev/vdb2 on m2 holds data. If it may be erased, add it with `microceph disk add /dev/vdb2 --wipe` on m2")
         // What Ceph and LXD hold afterwards: five OSDs where they were asked for, replication, the remote pool.
         #expect(Set(await services.osds.map { "\($0.location) \($0.path)" })
                 == ["m1 /dev/vda1", "m1 /dev/vda2", "m2 /dev/vdb1", "m3 /dev/vdc1", "m3 /dev/vdc2"])

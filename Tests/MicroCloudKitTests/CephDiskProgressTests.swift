@@ -40,7 +40,7 @@ import Testing
     @Test func aDiskGoesFromQueuedThroughItsWordsToUpAndInWithItsDuration() {
         var p = CephDiskProgress(plan: Self.plan())
         p.apply(Self.event("micro02", "/dev/loop1", .started(budget: 600), at: 10))
-        #expect(p.disks[2].stateText == "adding")
+        #expect(p.disks[2].stateText == "starting")
         p.apply(Self.event("micro02", "/dev/loop1", .progress(fraction: nil, message: "wiping"), at: 11))
         #expect(p.disks[2].state == .working("wiping"))
         #expect(p.disks[2].elapsed(at: Self.t0.addingTimeInterval(14)) == 4)

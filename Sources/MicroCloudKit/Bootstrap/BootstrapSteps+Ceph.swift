@@ -24,7 +24,11 @@ extension BootstrapSteps {
                             + "add it there with `microceph disk add \(disk.path)\(disk.wipe ? " --wipe" : "")`",
                          run: { ctx in
                              guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
-                             try await CephDiskAddition(ceph: ceph, member: member, disk: disk, confirmWithin: confirm).run(ctx)
+                             do {
+                                 try await CephDiskAddition(ceph: ceph, member: member, disk: disk, confirmWithin: confirm).run(ctx)
+                             } catch {
+                                 throw CephDiskAddition.setback(error, member: member, path: disk.path) ?? error
+                             }
                          }))
             }
         }
@@ -51,6 +55,24 @@ struct CephDiskAddition: Sendable {
     let member: String
     let disk: DiskChoice
     let confirmWithin: Duration
+
+    /// MicroCeph's words for a refusal the operator can fix, with that fix; nil for any other failure (the step's
+    /// standing advice holds).
+    static func setback(_ error: any Error, member: String, path: String) -> StepSetback? {
+        let says = "\(error)"
+        let fix: String
+        if says.contains("use --wipe to override") {
+            fix = "\(path) on \(member) holds data. If it may be erased, add it with `microceph disk add \(path) --wipe` on \(member)"
+        } else if says.contains("currently mounted") {
+            fix = "\(path) is mounted on \(member): unmount it (and remove it from /etc/fstab), then add it with "
+                + "`microceph disk add \(path) --wipe` on \(member)"
+        } else if says.contains("entry already exists") {
+            fix = "\(path) on \(member) is already an OSD of this cluster: nothing to add (`microceph disk list` shows it)"
+        } else {
+            return nil
+        }
+        return StepSetback(says, advice: fix)
+    }
 
     func run(_ ctx: StepContext) async throws {
         let path = disk.path

@@ -49,41 +49,46 @@ extension BootstrapSteps {
                         }
                         return config
                     })
-            if plan.ceph?.cephfs == true {
-                // After `remote`: Ceph sets up its crush rules with the first pool.
-                addPool("remote-fs", driver: "cephfs", description: "Distributed file-system storage using CephFS",
-                        after: [.cephReplication, .pool("remote")],
-                        pending: { _, _ in
-                            try await lxd.extensions().contains("storage_remote_drop_source") ? [:] : ["source": "lxd_cephfs"]
-                        },
-                        final: {
-                            ["cephfs.create_missing": "true", "cephfs.meta_pool": "lxd_cephfs_meta",
-                             "cephfs.data_pool": "lxd_cephfs_data", "cephfs.path": "lxd_cephfs"]
-                        })
-            }
+            if plan.ceph?.cephfs == true { addCephFSPool() }
         }
     }
 
     /// A clustered pool: defined on each member (`?target=`), then created for the cluster. The first member's
-    /// definition carries the undo, which deletes the pool wherever it got to.
+    /// definition carries the undo, which deletes the pool wherever it got to. With `survivable`, the pool is an
+    /// extra the run goes on without: a failed create removes the definitions and is a setback with that advice.
     mutating func addPool(_ name: String, driver: String, description: String, after: [StepID],
+                          survivable: PoolSetback? = nil,
                           pending: @escaping @Sendable (MemberPlan, StepContext) async throws -> [String: String],
                           final: @escaping @Sendable () async throws -> [String: String]) {
         let lxd = self.lxd
+        let defined = Locked<[String: [String: String]]>([:])
         for (k, m) in allMembers.enumerated() {
             add(Step(id: .poolPending(name, m.name), member: m.name, title: "Define storage pool \(name) on \(m.name)",
                      phase: BootstrapPhase.storage, budget: budgets.pendingConfig, dependsOn: inCluster(m) + after,
-                     serialGroup: "lxd-pending",
+                     serialGroup: "lxd-pending", tolerated: survivable?.standing,
                      run: { ctx in
                          let config = try await pending(m, ctx)
                          try await lxd.createStoragePool(name: name, driver: driver, config: config, target: m.name)
+                         defined.withLock { $0[m.name] = config }
                      },
                      cleanup: Self.firstOnly(k) { try await Self.deletePool(name, lxd) }))
         }
+        let members = allMembers.map(\.name)
         add(Step(id: .pool(name), title: "Create storage pool \(name)", phase: BootstrapPhase.storage,
                  budget: budgets.pool, dependsOn: afterJoins + allMembers.map { .poolPending(name, $0.name) } + after,
+                 tolerated: survivable?.standing,
                  run: { _ in
-                     try await lxd.createStoragePool(name: name, driver: driver, description: description, config: try await final())
+                     var config: [String: String] = [:]
+                     do {
+                         config = try await final()
+                         try await lxd.createStoragePool(name: name, driver: driver, description: description, config: config)
+                     } catch {
+                         guard let survivable else { throw error }
+                         // Leave no half-made pool behind: LXD drops every member's pending definition with it.
+                         let removed = defined.current.isEmpty ? nil : await Self.removePendingPool(name, lxd)
+                         throw await survivable.setback(error, pool: name, driver: driver, removed: removed, pending: defined.current,
+                                                        members: members, final: config)
+                     }
                  }))
     }
 
@@ -95,6 +100,16 @@ extension BootstrapSteps {
     static func deletePool(_ name: String, _ lxd: LXDClient) async throws {
         do { try await lxd.deleteStoragePool(name) } catch let e as LXDError where e.isNotFound {
             throw CleanupKept("storage pool \(name) is already gone")
+        }
+    }
+
+    /// Deletes a pool that is still only defined per member; returns what happened, in the operator's words.
+    static func removePendingPool(_ name: String, _ lxd: LXDClient) async -> String {
+        do {
+            try await lxd.deleteStoragePool(name)
+            return "its pending definitions were removed"
+        } catch {
+            return "its pending definitions could not be removed (\(error)); remove them with `lxc storage delete \(name)`"
         }
     }
 

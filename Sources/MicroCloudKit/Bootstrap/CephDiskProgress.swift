@@ -40,7 +40,7 @@ public struct CephDiskProgress: Sendable, Equatable {
         public var stateText: String {
             switch state {
             case .queued: "queued"
-            case .working(let word): word.isEmpty ? "adding" : word
+            case .working(let word): word.isEmpty ? "starting" : word
             case .upAndIn: "up and in"
             case .failed: "failed"
             case .skipped: "skipped"

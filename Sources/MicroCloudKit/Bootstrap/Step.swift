@@ -55,6 +55,14 @@ public struct StepContext: Sendable {
     public func relay(_ event: ProgressEvent) { emitter(event) }
 }
 
+/// Thrown by a tolerated step whose advice depends on how it failed: replaces the step's standing `tolerated` advice.
+public struct StepSetback: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var advice: String
+    public init(_ message: String, advice: String) { self.message = message; self.advice = advice }
+    public var description: String { message }
+}
+
 /// Thrown by a step that finds, once running, that it has nothing to do.
 public struct StepSkipped: Error, Sendable {
     public var reason: String

@@ -46,7 +46,8 @@ public struct StepGraph: Sendable {
     enum Outcome: Sendable {
         case succeeded
         case skipped(String)
-        case failed(String)
+        /// With the advice of a `StepSetback`, when the step gave one.
+        case failed(String, advice: String? = nil)
     }
 
     struct Finished: Sendable {
@@ -116,8 +117,9 @@ public struct StepGraph: Sendable {
                 case .skipped(let reason):
                     status[done.index] = .skipped
                     report.skipped.append(.init(step: record(done.index), reason: reason))
-                case .failed(let message):
-                    if let advice = steps[done.index].tolerated, failure == nil {
+                case .failed(let message, let given):
+                    if let standing = steps[done.index].tolerated, failure == nil {
+                        let advice = given ?? standing
                         status[done.index] = .tolerated
                         report.setbacks.append(.init(step: record(done.index), message: message, advice: advice))
                         continue
@@ -186,7 +188,7 @@ public struct StepGraph: Sendable {
                 say("Undone")
             case .skipped(let reason):
                 say("Kept: \(reason)")
-            case .failed(let message):
+            case .failed(let message, _):
                 say("Could not undo: \(message)")
                 remains.append("\(step.title): could not undo (\(message))")
             case nil:
@@ -212,6 +214,8 @@ public struct StepGraph: Sendable {
                 return .succeeded
             } catch let skip as StepSkipped {
                 return .skipped(skip.reason)
+            } catch let setback as StepSetback {
+                return .failed(setback.message, advice: setback.advice)
             } catch {
                 return .failed(Task.isCancelled && error is CancellationError ? "cancelled" : failureMessage(error))
             }
@@ -220,7 +224,7 @@ public struct StepGraph: Sendable {
         switch outcome {
         case .succeeded: say(.succeeded(elapsed: (end - start).seconds))
         case .skipped(let reason): say(.skipped(reason: reason))
-        case .failed(let message): say(.failed(message: message))
+        case .failed(let message, _): say(.failed(message: message))
         case nil: say(.failed(message: "did not finish within \(step.budget.shortText)"))
         }
         return Finished(index: index, outcome: outcome ?? .failed("did not finish within \(step.budget.shortText)"),

@@ -98,6 +98,14 @@ enum CephCLI {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8), options: .fragmentsAllowed)
     }
 
+    /// `ceph osd tree` on server `index`: how many OSDs each crush host (a server's name) holds.
+    static func osdsPerHost(_ index: Int) throws -> [String: Int] {
+        let nodes = (try run(index, ["osd", "tree"]) as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+        return Dictionary(nodes.filter { $0["type"] as? String == "host" }.compactMap { node in
+            (node["name"] as? String).map { ($0, (node["children"] as? [Int])?.count ?? 0) }
+        }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Polls `condition` on `ceph status` every half second for up to `seconds`; returns the last status.
     static func waitStatus(_ index: Int, seconds: Int, until condition: ([String: Any]) -> Bool) throws -> [String: Any] {
         let deadline = ContinuousClock.now + .seconds(seconds)
