@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import MicroCloudKit
 import MicroCloudNet
@@ -7,7 +8,9 @@ import MicroCloudNet
 /// Each check claims a failure slot *before* the scrypt work and gives it back only when the proof was right, so
 /// concurrent guesses can never run more checks than the session has failures left: with 100 wrong intents sent
 /// at once, at most `maxFailures` are verified and the rest are refused without work. The scrypt itself runs on
-/// one serial dispatch queue, never on the actor or the cooperative pool, so a burst cannot stall other requests.
+/// at most two serial dispatch queues (one per core on a small server), never on the actor or the cooperative pool,
+/// so a burst cannot stall other requests, and the intents of many joiners arriving together are checked two at a
+/// time.
 ///
 /// It also keeps the keys of the salts this session signed with or proved valid (`JoinKey`): checking a proof
 /// made with such a salt is an HMAC, not an scrypt. A joiner's confirmation comes signed with the salt of the
@@ -33,8 +36,11 @@ public final class PassphraseVerifier: Sendable {
     private let counts = Locked(Counts())
     private let keys = Locked<[JoinKey]>([])
     private static let keptKeys = 64
-    /// One key derivation at a time for the whole daemon: a burst queues here, on its own thread.
-    private static let queue = DispatchQueue(label: "microcloud.passphrase-verifier", qos: .utility)
+    /// At most this many key derivations at once for the whole daemon: a burst queues here, on threads of its own.
+    private static let lanes = (0..<min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))).map {
+        DispatchQueue(label: "microcloud.passphrase-verifier.\($0)", qos: .utility)
+    }
+    private static let nextLane = Locked(0)
 
     public init(maxFailures: Int) { self.maxFailures = maxFailures }
 
@@ -64,7 +70,7 @@ public final class PassphraseVerifier: Sendable {
         }
     }
 
-    /// A fresh key for this session's own signatures, derived on the verifier's queue and kept for checking the
+    /// A fresh key for this session's own signatures, derived on the verifier's queues and kept for checking the
     /// answers signed with it.
     public func ownKey(passphrase: String) async throws -> JoinKey {
         let key = try await Self.onQueue { Result { try JoinKey.derive(passphrase: passphrase) } }.get()
@@ -87,6 +93,12 @@ public final class PassphraseVerifier: Sendable {
     }
 
     private static func onQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in queue.async { done.resume(returning: work()) } }
+        await withCheckedContinuation { (done: CheckedContinuation<T, Never>) in
+            let lane = nextLane.withLock { n -> Int in
+                defer { n = (n + 1) % lanes.count }
+                return n
+            }
+            lanes[lane].async { done.resume(returning: work()) }
+        }
     }
 }
