@@ -5,10 +5,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 echo "== discovery: start on server 2 -> resolved by a browser on server 1 (${BENCH_RUNS:-20} runs each)"
 need_root_or_skip
-build_debug
+build_lab
 lab_fresh 2
 lab_helpers
-bin=$(microcloudd_binary)
+bin=$MICROCLOUDD
 log=$BENCH_OUT/discovery-browse.log
 : > "$log"
 (in_server 1 stdbuf -oL avahi-browse -rpk _microcloud._tcp 2>/dev/null > >(stamp_lines >> "$log")) &

@@ -9,7 +9,7 @@
 # and records the wall time per phase of the initiator's report (phases overlap when steps run beside each other).
 source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 need_root_or_skip
-build_debug
+build_lab
 for n in ${BENCH_SIZES:-3 6 9}; do
   echo "== preseed on $n servers: product against the raw REST script"
   dir=$BENCH_OUT/preseed-$n
