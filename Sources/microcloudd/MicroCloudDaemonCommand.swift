@@ -15,11 +15,9 @@ struct MicroCloudDaemonCommand: AsyncParsableCommand {
     @Option(help: "Interface to announce on (defaults to the one owning --address).") var interface: String?
     @Option(help: "Port of the peer API.") var port = 9443
     @Option(help: "LXD's unix socket (default: the snap's, else /var/lib/lxd/unix.socket, whichever exists).") var lxdSocket: String?
-    // Hidden from --help for now: the lab passes a flag once --help lists it (scripts/lib/services.sh), and each is
-    // listed when the lab tests run with that service (MicroCeph: the Ceph stage; MicroOVN: MicroOVNClient).
-    @Option(help: ArgumentHelp("MicroCeph's control socket.", visibility: .hidden))
+    @Option(help: "MicroCeph's control socket.")
     var microcephSocket = "/var/snap/microceph/common/state/control.socket"
-    @Option(help: ArgumentHelp("MicroOVN's control socket.", visibility: .hidden))
+    @Option(help: "MicroOVN's control socket.")
     var microovnSocket = "/var/snap/microovn/common/state/control.socket"
     @Option(name: .customLong("only-disk"), help: "Report only this disk in the inventory (repeatable).") var onlyDisks: [String] = []
     @Flag(help: "Do not announce over mDNS.") var noAnnounce = false

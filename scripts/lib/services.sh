@@ -157,14 +157,13 @@ start_microcloudd() {
                  --lxd-socket "$(server_lxd_dir "$i")/unix.socket")
   local dev
   for dev in $(server_disks "$i"); do args+=(--only-disk "$dev"); done
-  # the lab's MicroCeph (scripts/lib/microceph.sh): once --help lists the flag, or for a lab brought up with
-  # MCLAB_MICROCEPH=1 (tests that need MicroCeph set it around their own lab: the servers then "have the snap")
-  if [ -S "$(server_microceph_socket "$i")" ] && { [ "${MCLAB_MICROCEPH:-}" = 1 ] || "$bin" --help 2>&1 | grep -q -- '--microceph-socket'; }; then
+  # The lab runs MicroCeph and MicroOVN on every server; whether the servers "have the snaps" (microcloudd is given
+  # their sockets) is the lab's choice: MCLAB_MICROCEPH=1 / MCLAB_MICROOVN=1 (tests that need them set these
+  # around their own lab). Unset, a server has LXD only.
+  if [ "${MCLAB_MICROCEPH:-0}" = 1 ] && [ -S "$(server_microceph_socket "$i")" ]; then
     args+=(--microceph-socket "$(server_microceph_socket "$i")")
   fi
-  # the lab's MicroOVN (scripts/lib/ovn.sh): once --help lists the flag, or for a lab brought up with
-  # MCLAB_MICROOVN=1 (the OVN lab tests set it around their own lab: the servers then "have the snap")
-  if [ -S "$(microovn_socket "$i")" ] && { [ "${MCLAB_MICROOVN:-}" = 1 ] || "$bin" --help 2>&1 | grep -q -- '--microovn-socket'; }; then
+  if [ "${MCLAB_MICROOVN:-0}" = 1 ] && [ -S "$(microovn_socket "$i")" ]; then
     args+=(--microovn-socket "$(microovn_socket "$i")")
   fi
   mkdir -p "$(server_state_dir "$i")"
