@@ -100,6 +100,17 @@ extension Daemon {
         let collector = InventoryCollector(lxd: lxd, onlyDisks: config.onlyDisks)
         let (name, address, fingerprint, version) = (name, address, identity.fingerprint, config.version)
         let services = await services()
-        return { try await collector.collect(name: name, address: address, fingerprint: fingerprint, version: version, services: services) }
+        let sockets = self.sockets
+        return {
+            var inventory = try await collector.collect(name: name, address: address, fingerprint: fingerprint,
+                                                        version: version, services: services)
+            // A disk that already is an OSD here is not offered again. A MicroCeph not yet clustered has no OSDs
+            // (it answers 503): nothing to mark.
+            if sockets.installed(.microceph) != nil,
+               let osds = try? await MicroCephClient(transport: sockets.client(.microceph, timeout: .seconds(10))).disks() {
+                inventory.markOSDs(osds)
+            }
+            return inventory
+        }
     }
 }

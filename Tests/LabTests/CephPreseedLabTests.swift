@@ -156,6 +156,14 @@ extension LabSuite {
                 }
                 let hosts = try CephCLI.osdsPerHost(1)
                 #expect(hosts == Dictionary(uniqueKeysWithValues: servers.map { ($0.name, 2) }), "OSDs per crush host: \(hosts)")
+                // Disks that are OSDs now are not offered again: micro02's inventory marks each with its OSD.
+                let inventory = try ControlSocket.request(servers[1].stateDir + "/control.socket", "GET", "/1.0/inventory")
+                let listed = inventory.envelope["disks"] as? [[String: Any]] ?? []
+                for (i, path) in servers[1].disks.enumerated() {
+                    let disk = listed.first { $0["id"] as? String == (path as NSString).lastPathComponent }
+                    let osd = disk?["microcloud_ceph_osd"] as? Int
+                    #expect(osd == (i == 0 ? nil : osds["micro02 \(path)"]), "micro02's inventory for \(path): \(disk ?? [:])")
+                }
                 let figures = Self.phaseFigures(events)
                 print(String(format: "ceph preseed: Ceph phase wall time %.1f s, sum of its 6 disks' times %.1f s", figures.wall, figures.sum))
                 let status = try Lab.exec(2, "microcloud", "status").stdout

@@ -20,6 +20,8 @@ public struct Disk: Codable, Hashable, Sendable {
     public var rpm: UInt64
     public var pciAddress: String
     public var usedBy: String
+    /// The OSD this disk already is in this server's Ceph cluster (MicroCeph's `GET /1.0/disks`), not LXD's.
+    public var cephOSD: Int? = nil
 
     public init(id: String, device: String = "", model: String = "", type: String = "scsi", size: UInt64 = 0,
                 serial: String = "", wwn: String = "", deviceID: String = "", devicePath: String = "",
@@ -73,6 +75,7 @@ public struct Disk: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, device, model, type, serial, wwn, size, removable, mounted, rpm, partitions
+        case cephOSD = "microcloud_ceph_osd"
         case deviceID = "device_id", devicePath = "device_path", readOnly = "read_only", numaNode = "numa_node"
         case blockSize = "block_size", firmwareVersion = "firmware_version", pciAddress = "pci_address"
         case usedBy = "used_by"
@@ -109,6 +112,7 @@ public struct Disk: Codable, Hashable, Sendable {
         } else {
             usedBy = ""
         }
+        cephOSD = try c.decodeIfPresent(Int.self, forKey: .cephOSD)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -132,6 +136,7 @@ public struct Disk: Codable, Hashable, Sendable {
         try c.encode(rpm, forKey: .rpm)
         try c.encode(pciAddress, forKey: .pciAddress)
         try c.encode(usedBy, forKey: .usedBy)
+        try c.encodeIfPresent(cephOSD, forKey: .cephOSD)
     }
 }
 

@@ -5,6 +5,9 @@
 extension Disk {
     /// Why this disk cannot hold local storage or an OSD (after "Disk … on …"), or nil when it can.
     public var refusal: String? {
+        if let osd = cephOSD {
+            return "is already osd.\(osd) of this server's Ceph cluster (`microceph disk list`). Choose another disk."
+        }
         if type == "cdrom" { return "is an optical drive. Choose a hard disk or SSD." }
         if partitionCount > 0 {
             return "has \(partitionCount) partition(s); only unpartitioned disks can be used. Remove its partitions "
@@ -17,6 +20,14 @@ extension Disk {
 }
 
 extension Inventory {
+    /// Marks the disks that already are OSDs of this server (`GET /1.0/disks`, filtered to this member): they are
+    /// excluded from every offer, each with that reason.
+    public mutating func markOSDs(_ osds: [CephDisk]) {
+        for osd in osds where osd.location == name {
+            if let i = disks.firstIndex(where: { $0.isNamed(osd.path) }) { disks[i].cephOSD = osd.osd }
+        }
+    }
+
     /// Why `path` cannot be used on this server (field `field`), or nil when it can.
     func diskProblem(_ path: String, field: String) -> PlanIssue? {
         guard let disk = disk(named: path) else {
