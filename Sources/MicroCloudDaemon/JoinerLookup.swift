@@ -33,7 +33,7 @@ extension Daemon {
             let body = Array(try JSONEncoder().encode(intent))
             let header = try await ownKey.value.sign(body: body)
             let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,
-                                        pin: .fingerprint(probe.fingerprint), timeout: .seconds(30))
+                                        pin: .fingerprint(probe.fingerprint), timeout: .seconds(30), source: address)
             let response = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
                                                              headers: ["Authorization": header, "Content-Type": "application/json"],
                                                              body: body))

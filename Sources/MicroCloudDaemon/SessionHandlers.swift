@@ -126,12 +126,12 @@ extension Daemon {
             }
             sends.append((fp, intent, key.sign(body: body)))
         }
-        let credentials = identity.credentials, port = config.port
+        let credentials = identity.credentials, port = config.port, source = address
         await withTaskGroup(of: (String, String?).self) { group in
             for send in sends {
                 group.addTask {
                     let client = HTTPClient.tls(host: send.intent.address, port: port, credentials: credentials,
-                                                pin: .fingerprint(send.fingerprint), timeout: .seconds(20))
+                                                pin: .fingerprint(send.fingerprint), timeout: .seconds(20), source: source)
                     do {
                         let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
                                                                   headers: ["Authorization": send.header, "Content-Type": "application/json"],
@@ -179,7 +179,7 @@ extension Daemon {
             return .error(400, "Malformed Authorization header; expected \(JoinSignature.scheme) <salt>:<mac>")
         }
         let intent: JoinIntent, certFP: String
-        switch JoinIntentRequest.intent(request, peerFingerprint: context.peerFingerprint) {
+        switch JoinIntentRequest.intent(request, peerFingerprint: context.peerFingerprint, peerAddress: context.remoteAddress) {
         case .success(let proven): (intent, certFP) = proven
         case .failure(let refusal): return refusal.response
         }

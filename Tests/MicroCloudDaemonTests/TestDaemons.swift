@@ -24,8 +24,17 @@ struct TestCloud {
             config.microcephSocket = "\(base)/s\(i)-microceph.socket"
             config.microovnSocket = "\(base)/s\(i)-microovn.socket"
             config.announce = false
-            let d = try Daemon(config: config, logger: Logger(label: "test-\(i)"))
-            try await d.start()
+            // The previous test's cloud stops in a task of its own (its `defer`), so its port may still be taken
+            // for a moment, longer on a loaded machine: wait for it rather than fail.
+            var attempt = 0
+            var d = try Daemon(config: config, logger: Logger(label: "test-\(i)"))
+            while true {
+                do { try await d.start(); break } catch where "\(error)".contains("address already in use") && attempt < 100 {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(100))
+                    d = try Daemon(config: config, logger: Logger(label: "test-\(i)"))
+                }
+            }
             daemons.append(d)
             dirs.append(config.stateDir)
         }

@@ -16,25 +16,34 @@ public struct RemoteMemberAgent: MemberAgent {
     }
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
+        let name = member.name
+        // Through a link fault (the member's cable out for a while) both calls are tried again, for a bounded time:
+        // the PUT only when it never left (a join it started must not be started twice), the progress poll always.
+        let waiting = { (reason: String, left: Duration) in
+            progress(ServicesJoiner.event(name, "Lost contact with \(name) (\(reason)); trying again for up to \(left.secondsText)"))
+        }
         let put: HTTPResponse
         do {
-            put = try await daemon.send(.json("PUT", "/1.0/services", ServicesPut(services: services, members: [initiator, member])))
+            let request = try HTTPRequest.json("PUT", "/1.0/services", ServicesPut(services: services, members: [initiator, member]))
+            put = try await LinkFault.retrying(if: { ($0 as? TransportError)?.sentNothing == true && LinkFault.isTransient($0) },
+                                               waiting: waiting) { try await daemon.send(request) }
         } catch {
-            throw BootstrapError("microcloudd on \(member.name) cannot be reached (\(error)); check that it runs there, then start over")
+            throw BootstrapError("microcloudd on \(name) cannot be reached (\(error)); check that it runs there, then start over")
         }
         guard put.status == 202 || put.status == 200 else {
-            throw BootstrapError("\(member.name) refused the join: \(errorText(put))")
+            throw BootstrapError("\(name) refused the join: \(errorText(put))")
         }
         var cursor = 0
         while true {
             try Task.checkCancellation()
             let r: HTTPResponse
             do {
-                r = try await daemon.send(HTTPRequest(method: "GET", path: "/1.0/services/progress?after=\(cursor)&wait=10"))
+                let poll = HTTPRequest(method: "GET", path: "/1.0/services/progress?after=\(cursor)&wait=10")
+                r = try await LinkFault.retrying(waiting: waiting) { try await daemon.send(poll) }
             } catch {
-                throw BootstrapError("Lost contact with \(member.name) while it joined: \(error)")
+                throw BootstrapError("Lost contact with \(name) while it joined: \(error)")
             }
-            guard r.status == 200 else { throw BootstrapError("\(member.name): \(errorText(r))") }
+            guard r.status == 200 else { throw BootstrapError("\(name): \(errorText(r))") }
             let batch = try r.decode(ServicesProgress.self)
             batch.events.forEach(progress)
             cursor = batch.next
@@ -45,4 +54,5 @@ public struct RemoteMemberAgent: MemberAgent {
             }
         }
     }
+
 }

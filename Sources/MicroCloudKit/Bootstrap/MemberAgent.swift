@@ -40,11 +40,16 @@ public struct LocalLXDJoiner: MemberAgent {
     public let fetchCertificate: FetchCertificate
     public let joinTimeout: Duration
     public let readyTimeout: Duration
+    /// How long, and how often, the join is tried again through a link fault (`LinkFault`).
+    public let retryWindow: Duration
+    public let retryInterval: Duration
 
     public init(name: String, address: String, lxd: LXDClient, joinTimeout: Duration = .seconds(300),
-                readyTimeout: Duration = .seconds(60), fetchCertificate: @escaping FetchCertificate) {
+                readyTimeout: Duration = .seconds(60), retryWindow: Duration = LinkFault.retryWindow,
+                retryInterval: Duration = LinkFault.retryInterval, fetchCertificate: @escaping FetchCertificate) {
         self.name = name; self.address = address; self.lxd = lxd; self.fetchCertificate = fetchCertificate
         self.joinTimeout = joinTimeout; self.readyTimeout = readyTimeout
+        self.retryWindow = retryWindow; self.retryInterval = retryInterval
     }
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
@@ -64,12 +69,23 @@ public struct LocalLXDJoiner: MemberAgent {
         }
 
         say("Checking the cluster certificate")
-        let (clusterAddress, certificate) = try await clusterCertificate(for: token)
-        say("Joining the LXD cluster through \(clusterAddress)")
         let own = hostPort(address, 8443)
-        try await lxd.joinCluster(serverName: name, serverAddress: own, clusterAddress: clusterAddress,
-                                  clusterCertificate: certificate, token: join.token, memberConfig: join.lxdConfig,
-                                  timeout: joinTimeout)
+        // Through a link fault (this server's cable out for a while) the join is tried again, for a bounded time.
+        try await LinkFault.retrying(window: retryWindow, interval: retryInterval, waiting: { reason, left in
+            say("The network to the cluster is down (\(reason)); trying again in \(retryInterval.secondsText), for up to \(left.secondsText)")
+        }) {
+            let (clusterAddress, certificate) = try await clusterCertificate(for: token)
+            say("Joining the LXD cluster through \(clusterAddress)")
+            do {
+                try await lxd.joinCluster(serverName: name, serverAddress: own, clusterAddress: clusterAddress,
+                                          clusterCertificate: certificate, token: join.token,
+                                          memberConfig: join.lxdConfig, timeout: joinTimeout)
+            } catch {
+                // A join that went through but whose answer was lost is done: another try would fail on the used token.
+                if (try? await lxd.server().clustered) == true { return }
+                throw error
+            }
+        }
         // Listen on the member's own address, not on every address ([::]): lab servers share ports across namespaces.
         try await lxd.updateServerConfig(["core.https_address": own])
         say("Waiting for LXD to be ready")

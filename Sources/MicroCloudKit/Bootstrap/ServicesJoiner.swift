@@ -50,7 +50,7 @@ public struct ServicesJoiner: MemberAgent {
         if !lxdJoins.isEmpty { try await lxd.join(services: lxdJoins, progress: progress) }
     }
 
-    static func event(_ member: String, _ message: String) -> ProgressEvent {
+    public static func event(_ member: String, _ message: String) -> ProgressEvent {
         ProgressEvent(stepID: .join(member), member: member, title: "Join \(member)",
                       kind: .progress(fraction: nil, message: message))
     }

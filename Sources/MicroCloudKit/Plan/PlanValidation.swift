@@ -38,10 +38,9 @@ extension ClusterPlan {
                                      "Duplicate system name \"\(m.name)\". Each server may appear only once."))
                 continue
             }
-            if !isValidHostName(m.name) {
+            if !MemberName.isValid(m.name) {
                 issues.append(.error(memberField(m.name, "name"), member: m.name,
-                                     "System name \"\(m.name)\" is not a valid host name. Use letters, digits and "
-                                     + "hyphens (at most 63 per label), not starting or ending with a hyphen."))
+                                     "System name \"\(m.name)\" is not a valid host name. \(MemberName.rule)"))
             }
             if let ip = IPAddress(m.address) {
                 if let s = subnet, !s.contains(ip) {
@@ -110,14 +109,5 @@ extension ClusterPlan {
             }
         }
         return issues
-    }
-}
-
-/// A host name microcluster accepts: dot-separated labels of letters, digits and hyphens.
-func isValidHostName(_ name: String) -> Bool {
-    guard !name.isEmpty, name.count <= 253 else { return false }
-    return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-        (1...63).contains(label.count) && label.first != "-" && label.last != "-"
-            && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
     }
 }

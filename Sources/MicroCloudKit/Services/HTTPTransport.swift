@@ -85,6 +85,10 @@ public protocol HTTPTransport: Sendable {
 public struct TransportError: Error, CustomStringConvertible, Sendable, Equatable {
     public var target: String
     public var reason: String
-    public init(target: String, reason: String) { self.target = target; self.reason = reason }
+    /// The connection was never made, so the far side cannot have acted on the request: safe to send it again.
+    public var sentNothing: Bool
+    public init(target: String, reason: String, sentNothing: Bool = false) {
+        self.target = target; self.reason = reason; self.sentNothing = sentNothing
+    }
     public var description: String { "\(target): \(reason)" }
 }

@@ -9,7 +9,7 @@ import NIOSSL
 public final class HTTPClient: HTTPTransport, Sendable {
     private enum Endpoint: Sendable {
         case unix(path: String)
-        case tls(host: String, port: Int, context: Result<NIOSSLContext, TransportError>, pin: PeerPin)
+        case tls(host: String, port: Int, context: Result<NIOSSLContext, TransportError>, pin: PeerPin, source: String?)
     }
 
     /// Guards memory against a runaway peer; LXD's largest JSON answers are far below this.
@@ -30,8 +30,10 @@ public final class HTTPClient: HTTPTransport, Sendable {
         HTTPClient(endpoint: .unix(path: path), timeout: timeout, target: "unix:\(path)")
     }
 
+    /// `source`: the local address to connect from (the daemon's own, which a join intent names and its
+    /// receiver checks); nil lets the kernel choose.
     public static func tls(host: String, port: Int, credentials: TLSCredentials?, pin: PeerPin,
-                           timeout: Duration = .seconds(60)) -> HTTPClient {
+                           timeout: Duration = .seconds(60), source: String? = nil) -> HTTPClient {
         let target = hostPort(host, port)
         let context: Result<NIOSSLContext, TransportError>
         do {
@@ -39,7 +41,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
         } catch {
             context = .failure(TransportError(target: target, reason: "bad TLS credentials: \(error)"))
         }
-        return HTTPClient(endpoint: .tls(host: host, port: port, context: context, pin: pin), timeout: timeout,
+        return HTTPClient(endpoint: .tls(host: host, port: port, context: context, pin: pin, source: source), timeout: timeout,
                           target: target)
     }
 
@@ -47,15 +49,17 @@ public final class HTTPClient: HTTPTransport, Sendable {
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let deadline = NIODeadline.now() + timeout.timeAmount
         let pin: PinObservation
-        if case .tls(_, _, _, let p) = endpoint { pin = PinObservation(pin: p) } else { pin = PinObservation(pin: .any) }
+        if case .tls(_, _, _, let p, _) = endpoint { pin = PinObservation(pin: p) } else { pin = PinObservation(pin: .any) }
 
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
             channel = try await connect(pin: pin)
-        } catch let error as TransportError {
+        } catch var error as TransportError {
+            error.sentNothing = true
             throw error
         } catch {
-            throw TransportError(target: target, reason: pin.mismatch ?? failureReason(error, timeout: timeout))
+            throw TransportError(target: target, reason: pin.mismatch ?? failureReason(error, timeout: timeout),
+                                 sentNothing: true)
         }
 
         let timedOut = Locked(false)
@@ -90,9 +94,10 @@ public final class HTTPClient: HTTPTransport, Sendable {
                     return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
                 }
             }
-        case .tls(let host, let port, let context, _):
+        case .tls(let host, let port, let context, _, let source):
             let context = try context.get()
-            return try await bootstrap.connect(host: host, port: port) { channel in
+            let bound = try source.map { bootstrap.bind(to: try SocketAddress(ipAddress: $0, port: 0)) } ?? bootstrap
+            return try await bound.connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // No SNI and no hostname check: peers are addressed by IP and trusted by fingerprint.
                     let tls = try NIOSSLClientHandler(context: context, serverHostname: nil,
@@ -111,7 +116,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
         var headers = HTTPHeaders()
         switch endpoint {
         case .unix: headers.add(name: "Host", value: "localhost")
-        case .tls(let host, let port, _, _): headers.add(name: "Host", value: hostPort(host, port))
+        case .tls(let host, let port, _, _, _): headers.add(name: "Host", value: hostPort(host, port))
         }
         for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) where !isFramingHeader(name) {
             headers.add(name: name, value: value)

@@ -53,12 +53,4 @@ extension Duration {
         let (seconds, attoseconds) = components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
-
-    /// "60 s", "0.5 s": how timeouts read in messages.
-    var secondsText: String {
-        let (seconds, attoseconds) = components
-        if attoseconds == 0 { return "\(seconds) s" }
-        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        return "\(Double(millis) / 1000) s"
-    }
 }
