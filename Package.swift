@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MicroCloudKit", targets: ["MicroCloudKit"]),
         .library(name: "MicroCloudNet", targets: ["MicroCloudNet"]),
         .library(name: "MicroCloudDaemon", targets: ["MicroCloudDaemon"]),
+        .library(name: "FuzzInputs", targets: ["FuzzInputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -54,11 +55,20 @@ let package = Package(
         // Figures, not tests: scripts/bench runs it in release mode.
         .executableTarget(name: "microcloud-bench", dependencies: ["MicroCloudTUI", "MicroCloudKit"]),
 
+        // What each fuzz target does with one input (Tests/Fuzz/Inputs): the fuzz package's targets call it, and
+        // FuzzCorpusTests replays the seed corpus through it in scripts/test.
+        .target(name: "FuzzInputs", dependencies: [
+            "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ], path: "Tests/Fuzz/Inputs"),
+
         .testTarget(name: "MicroCloudKitTests", dependencies: ["MicroCloudKit"]),
         .testTarget(name: "MicroCloudNetTests", dependencies: ["MicroCloudNet", "MicroCloudKit"]),
         .testTarget(name: "MicroCloudDaemonTests", dependencies: ["MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit"]),
         .testTarget(name: "MicroCloudTUITests", dependencies: ["MicroCloudTUI", "MicroCloudKit"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LabTests", dependencies: ["MicroCloudKit"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzInputs"]),
     ]
 )

@@ -15,30 +15,23 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(path: repository.path),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CFuzzerDriver"),
+        // Each target hands one input to FuzzInputs (Tests/Fuzz/Inputs, a library of the project's package, which
+        // FuzzCorpusTests also runs on the seeds); see FuzzInput for what each one runs.
         // YAML text → Preseed.parse → validate → resolve against three servers → plan → YAML again.
         .executableTarget(name: "FuzzPreseed", dependencies: [
-            "CFuzzerDriver",
-            .product(name: "MicroCloudKit", package: microcloud),
+            "CFuzzerDriver", .product(name: "FuzzInputs", package: microcloud),
         ]),
-        // A `POST /1.0/session/join`'s Authorization header and body → signature check → intent → certificate → services.
+        // A `POST /1.0/session/join`'s Authorization header and body → signature check → intent → certificate,
+        // name and address → services.
         .executableTarget(name: "FuzzJoinIntent", dependencies: [
-            "CFuzzerDriver",
-            .product(name: "MicroCloudDaemon", package: microcloud),
-            .product(name: "MicroCloudNet", package: microcloud),
-            .product(name: "MicroCloudKit", package: microcloud),
+            "CFuzzerDriver", .product(name: "FuzzInputs", package: microcloud),
         ]),
         // Bytes on a peer API connection → the server's HTTP pipeline with the daemon's body limits → a handler.
         .executableTarget(name: "FuzzPeerRequest", dependencies: [
-            "CFuzzerDriver",
-            .product(name: "MicroCloudDaemon", package: microcloud),
-            .product(name: "MicroCloudNet", package: microcloud),
-            .product(name: "MicroCloudKit", package: microcloud),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOEmbedded", package: "swift-nio"),
+            "CFuzzerDriver", .product(name: "FuzzInputs", package: microcloud),
         ]),
     ]
 )
