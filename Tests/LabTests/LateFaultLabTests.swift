@@ -53,7 +53,7 @@ extension LabSuite {
             }
         }
 
-        @Test("a joiner's link down for 20 s during its join: the run finishes or names the joiner, within its budget; nobody waits")
+        @Test("a joiner's link down for 20 s during its join: the join is tried again and the run forms the 3-member cloud, within its budget; nobody waits")
         func joinersLinkDownFor20Seconds() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
             try Lab.with(servers: 3) { servers in
@@ -67,19 +67,15 @@ extension LabSuite {
                 for (server, joiner) in zip(servers.dropFirst(), runs.dropFirst()) {
                     #expect(I.ends(joiner, within: 60), "\(server.name)'s join ends:\n\(joiner.output)")
                     print("--- \(server.name)\n\(joiner.output)")
+                    #expect(joiner.wait() == 0 && joiner.output.contains("Successfully joined"), "\(server.name) joined:\n\(joiner.output)")
                 }
-                if runs[0].wait() == 0 {
-                    let members = try Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout
-                    #expect(members.split(separator: "\n").count == 3 && !members.contains("OFFLINE"), "lxc cluster list:\n\(members)")
-                } else {
-                    #expect(report.contains("Where: ") && report.contains("micro03") && report.contains("Remains: "),
-                            "the report names the step, the joiner and what remains:\n\(report)")
-                    #expect(!(runs[2].output.isEmpty), "micro03 says how its join ended")
-                    try Failures.resetAndRerun()
-                }
+                #expect(runs[0].wait() == 0 && report.contains("MicroCloud is ready"), "the run finishes:\n\(report)")
+                let members = try Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout
+                #expect(members.split(separator: "\n").count == 3 && !members.contains("OFFLINE"), "lxc cluster list:\n\(members)")
                 #expect(!(try I.session(1, servers[0]).contains("Active")), "no session is left open")
             }
         }
+
         @Test("a joiner's daemon killed after its own join: the report says every step is kept and names the member; nobody waits; the reset works")
         func joinersDaemonKilledAfterItsJoin() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")

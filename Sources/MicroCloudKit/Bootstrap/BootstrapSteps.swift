@@ -121,8 +121,10 @@ struct BootstrapSteps {
                      }
                      try await lxd.enableClustering(serverName: me.name)
                      ctx.progress("Waiting for the cluster to list \(me.name)")
-                     try await waitUntil(within: confirm, what: "the LXD cluster to list \(me.name)") {
-                         try await lxd.clusterMembers().contains { $0.serverName == me.name }
+                     // Online, not only listed: LXD issues no join token while it counts no member online (by
+                     // heartbeat), which a loaded lab showed right after clustering was enabled.
+                     try await waitUntil(within: confirm, what: "the LXD cluster to list \(me.name) online") {
+                         try await lxd.clusterMembers().contains { $0.serverName == me.name && $0.status == "Online" }
                      }
                  }))
     }
