@@ -21,10 +21,10 @@ build_debug() {
   swift build --product microcloudd >/dev/null
 }
 
-# The build the discovery and preseed sections run: release by default (what an operator runs; the debug build's
-# start-up alone costs seconds when nine start at once), BENCH_BUILD=debug for a quick look. The lab starts this
-# microcloudd.
-BENCH_BUILD=${BENCH_BUILD:-release}
+# The build the discovery and preseed sections run: debug by default (the figures in docs/benchmarks.md);
+# BENCH_BUILD=release for what an operator runs (the debug build's start-up alone costs seconds when nine start at
+# once on two cores). The lab starts this microcloudd.
+BENCH_BUILD=${BENCH_BUILD:-debug}
 BENCH_BIN=$PWD/.build/$BENCH_BUILD
 build_lab() {
   swift build -c "$BENCH_BUILD" --product microcloud >/dev/null
