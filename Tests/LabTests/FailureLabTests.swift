@@ -25,16 +25,16 @@ extension LabSuite {
         }
 
         /// The documented reset in the lab: pristine servers again; then the same file forms the cloud.
-        static func resetAndRerun() throws {
+        static func resetAndRerun(servers count: Int = 3) throws {
             try Lab.down()
-            try Lab.up(3)
+            try Lab.up(count)
             let servers = try Lab.status()
             let runs = try preseedEverywhere(servers)
             for (server, run) in zip(servers, runs) {
                 #expect(run.wait() == 0, "after the reset, preseed on \(server.name) failed:\n\(run.output)")
             }
-            let members = try Lab.exec(3, "lxc", "cluster", "list", "--format", "csv").stdout
-            #expect(members.split(separator: "\n").count == 3 && !members.contains("OFFLINE"), "after the reset:\n\(members)")
+            let members = try Lab.exec(count, "lxc", "cluster", "list", "--format", "csv").stdout
+            #expect(members.split(separator: "\n").count == count && !members.contains("OFFLINE"), "after the reset:\n\(members)")
         }
 
         @Test("a peer that dies during the bootstrap: the report names the step, what was undone and what remains")

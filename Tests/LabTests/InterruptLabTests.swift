@@ -69,16 +69,20 @@ extension LabSuite {
                 #expect(joiner.output.contains("Initiator aborted the setup"), "the joiner says why:\n\(joiner.output)")
                 let state = try Self.session(1, servers[0])
                 #expect(!state.contains("Active"), "no session is left open:\n\(state)")
+                // Nothing changed, so the documented reset is not needed; after it, too, the same file forms the cloud.
+                try Failures.resetAndRerun(servers: 2)
             }
         }
 
         /// Where in the run the signal arrives: the printed line that marks the phase.
         static let phases: [(signal: Int32, name: String, marker: String)] = [
             (SIGINT, "SIGINT during the joins", "Enable LXD clustering on micro01 ("),
+            (SIGTERM, "SIGTERM during the joins", "Enable LXD clustering on micro01 ("),
             (SIGTERM, "SIGTERM during the LXD configuration", "] Define storage pool local on micro01 (budget"),
+            (SIGINT, "SIGINT during the LXD configuration", "] Define storage pool local on micro01 (budget"),
         ]
 
-        @Test("SIGINT to the initiator during the joins, SIGTERM during the configuration: what it did is undone and reported; nobody waits",
+        @Test("SIGINT or SIGTERM to the initiator during the joins and during the configuration: what it did is undone and reported; nobody waits; the reset works",
               arguments: phases.indices)
         func interruptedDuringTheRun(_ phase: Int) throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
@@ -102,8 +106,11 @@ extension LabSuite {
                         "the report says where it stopped and what remains:\n\(report)")
                 #expect(!report.contains("MicroCloud is ready"))
                 #expect(Self.ends(joiner, within: 60), "the joiner ends with a message:\n\(joiner.output)")
+                print("--- joiner\n\(joiner.output)")
+                #expect(!joiner.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "the joiner says how it ended")
                 let state = try Self.session(1, servers[0])
                 #expect(!state.contains("Active"), "no session is left open:\n\(state)")
+                try Failures.resetAndRerun(servers: 2)
             }
         }
 
@@ -134,6 +141,7 @@ extension LabSuite {
                 #expect(cleared.stdout.contains("The session is closed"), "\(cleared.stdout)\(cleared.stderr)")
                 #expect(Self.ends(second, within: 30), "the run whose session was cleared ends:\n\(second.output)")
                 #expect(second.output.contains("microcloud session --clear"), "it says why:\n\(second.output)")
+                try Failures.resetAndRerun(servers: 2)
             }
         }
     }
