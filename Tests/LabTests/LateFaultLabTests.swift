@@ -28,13 +28,21 @@ extension LabSuite {
             try Command.check(["ip", "link", "set", link, "up"])
         }
 
-        @Test("SIGKILL to the initiator during the joins: the joiners end with the reason, the session closes, the bootstrap log keeps what was done; the reset works")
-        func initiatorKilledDuringTheJoins() throws {
+        /// Where in the run a fault arrives: a name and the initiator's line that marks the phase.
+        static let joins = (name: "during the joins", marker: "] Join micro02 (budget")
+        static let configuration = (name: "during the LXD configuration", marker: "] Define storage pool local on micro01 (budget")
+        static let killPhases = [joins, configuration]
+
+        @Test("SIGKILL to the initiator during the joins and during the configuration: the joiners end with the reason, the session closes, the bootstrap log keeps what was done; the reset works",
+              arguments: killPhases.indices)
+        func initiatorKilledDuringTheJoins(_ phase: Int) throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
+            let (name, marker) = Self.killPhases[phase]
+            print("phase: SIGKILL \(name)")
             try Lab.with(servers: 3) { servers in
                 let runs = try Failures.preseedEverywhere(servers)
                 defer { runs.forEach { $0.stop() } }
-                try #require(Failures.waitFor("] Join micro02 (budget", in: runs[0], timeout: 180), "initiator:\n\(runs[0].output)")
+                try #require(Failures.waitFor(marker, in: runs[0], timeout: 240), "initiator:\n\(runs[0].output)")
                 let pid = try #require(Self.microcloudPID(stateDir: servers[0].stateDir), "the initiator's microcloud process")
                 kill(pid, SIGKILL)
                 for (server, joiner) in zip(servers.dropFirst(), runs.dropFirst()) {
@@ -73,6 +81,36 @@ extension LabSuite {
                 let members = try Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout
                 #expect(members.split(separator: "\n").count == 3 && !members.contains("OFFLINE"), "lxc cluster list:\n\(members)")
                 #expect(!(try I.session(1, servers[0]).contains("Active")), "no session is left open")
+            }
+        }
+
+        /// micro03's daemon killed as its own LXD join starts (a joiner's daemon killed during the configuration is
+        /// noticed only when the membership is recorded: the configuration goes through the initiator's LXD, which
+        /// reaches the members itself; `joinersDaemonKilledAfterItsJoin` holds that case).
+        @Test("a joiner's daemon killed during its own join: the report names the step and the member; nobody waits; the reset works")
+        func joinersDaemonKilledDuringItsJoin() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try Lab.with(servers: 3) { servers in
+                let runs = try Failures.preseedEverywhere(servers)
+                defer { runs.forEach { $0.stop() } }
+                try #require(Failures.waitFor("] Join micro03 (budget", in: runs[0], timeout: 240), "initiator:\n\(runs[0].output)")
+                let pidText = try String(contentsOfFile: servers[2].directory + "/microcloudd.pid", encoding: .utf8)
+                kill(try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+                #expect(I.ends(runs[0], within: 360), "the initiator ends within the step's budget:\n\(runs[0].output)")
+                let report = runs[0].output
+                print("--- initiator\n\(report)")
+                #expect(runs[0].wait() != 0 && !report.contains("MicroCloud is ready"))
+                #expect(report.contains("Where: Join micro03") && report.contains("Remains: "),
+                        "the report names the step and what remains:\n\(report)")
+                for (server, joiner) in zip(servers.dropFirst(), runs.dropFirst()) {
+                    #expect(I.ends(joiner, within: 60), "\(server.name)'s join ends:\n\(joiner.output)")
+                    print("--- \(server.name)\n\(joiner.output)")
+                }
+                #expect(runs[1].output.contains("Successfully joined"), "micro02 joined before:\n\(runs[1].output)")
+                #expect(runs[2].output.contains("microcloudd"), "micro03's join names its daemon:\n\(runs[2].output)")
+                print("lxc cluster list on micro01:\n\((try? Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout) ?? "?")")
+                #expect(!(try I.session(1, servers[0]).contains("Active")), "no session is left open")
+                try Failures.resetAndRerun()
             }
         }
 
