@@ -69,6 +69,7 @@ extension WizardState {
             ceph.append(LogView.Line("  \(disks) disk\(disks == 1 ? "" : "s") on \(plan.osdHosts.count) server"
                 + "\(plan.osdHosts.count == 1 ? "" : "s"); encryption \(c.encrypt ? "on" : "off"); CephFS \(c.cephfs ? "yes" : "no")"))
             for m in plan.members where !m.cephDisks.isEmpty { ceph += diskLines(m.name, m.cephDisks, width: nameWidth) }
+            if !c.cephfs, let why = ChoiceRules.cephFSUnavailable(inventories) { ceph.append(note(why)) }
         } else {
             ceph.append(note("Not set up (you skipped it)."))
         }

@@ -97,9 +97,7 @@ extension WizardState {
         return []
     }
 
-    var cephFSOffered: Bool {
-        !inventories.isEmpty && inventories.allSatisfy { $0.lxd.has(extension: "storage_cephfs_create_missing") }
-    }
+    var cephFSOffered: Bool { !inventories.isEmpty && ChoiceRules.cephFSUnavailable(inventories) == nil }
 
     mutating func cephKey(_ key: Key) -> [WizardEffect] {
         notice = nil
@@ -146,6 +144,8 @@ extension WizardState {
                     answers.cephFS = false
                     answers.cephQuestion = nil
                     advance()
+                    // Not asked, and the operator is told why on the next screen (upstream only logs it).
+                    if let why = ChoiceRules.cephFSUnavailable(inventories) { skipNotes.append(why) }
                 }
             case .cancel: answers.cephQuestion = nil
             default: answers.cephQuestion = .encrypt(q)

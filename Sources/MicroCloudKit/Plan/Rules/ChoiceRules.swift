@@ -20,6 +20,15 @@ public enum ChoiceRules {
             + "ability to retain data on system failure"
     }
 
+    /// Why CephFS is not offered (§2.11: only when LXD can create the file system itself, with the
+    /// `storage_cephfs_create_missing` extension on every member), or nil when it is. Upstream only logs this.
+    public static func cephFSUnavailable(_ inventories: [Inventory]) -> String? {
+        let lacking = inventories.filter { !$0.lxd.has(extension: "storage_cephfs_create_missing") }.map(\.name)
+        guard !lacking.isEmpty else { return nil }
+        return "CephFS is not offered: LXD on \(sentenceList(lacking)) lacks the storage_cephfs_create_missing "
+            + "extension, which creating the remote-fs pool needs. Upgrade LXD to set up CephFS."
+    }
+
     /// No storage driver for the `local` pool is offered by every member.
     public static let noCommonDriver = "LXD offers none of the zfs, btrfs or dir storage drivers on every server. "
         + "Install ZFS or Btrfs support for local storage."
