@@ -220,6 +220,16 @@ import MicroCloudKit
         #expect(s.text(row: 5) == "· micro03  /dev/loop2  queued")
     }
 
+    /// The lab run showed "wiping and addi…": the longest word a disk's step says fits whole.
+    @Test func wipingAndAddingIsShownWhole() {
+        var p = Self.progress()
+        p.apply(ProgressEvent(stepID: .cephDisk("micro03", "/dev/loop1"), member: "micro03", title: "Add /dev/loop1",
+                              kind: .progress(fraction: nil, message: "wiping and adding"), time: Self.t0.addingTimeInterval(3)))
+        var s = Screen(size: Size(width: 80, height: 6))
+        CephDiskList(p).render(on: &s, in: s.bounds, now: Self.t0.addingTimeInterval(20), tick: 0)
+        #expect(s.text(row: 4).hasSuffix("micro03  /dev/loop1  wiping and adding  0:17"))
+    }
+
     @Test func disksUnderWayAndFailedKeepTheirLinesWhenSpaceIsShort() {
         var s = Screen(size: Size(width: 80, height: 3))
         CephDiskList(Self.progress()).render(on: &s, in: s.bounds, now: Self.t0.addingTimeInterval(20), tick: 0)

@@ -45,7 +45,8 @@ public struct CephDiskList: Sendable {
         let (disks, hidden) = shown(rows: rect.height)
         let memberWidth = min(16, progress.disks.map { displayWidth($0.member) }.max() ?? 0)
         let pathWidth = min(24, progress.disks.map { displayWidth($0.path) }.max() ?? 0)
-        let stateWidth = min(16, max(9, progress.disks.map { displayWidth($0.stateText) }.max() ?? 0))
+        // Up to "wiping and adding", the longest word a disk's step says.
+        let stateWidth = min(17, max(9, progress.disks.map { displayWidth($0.stateText) }.max() ?? 0))
         for (k, d) in disks.enumerated() {
             let y = rect.y + k
             let (icon, iconStyle): (String, Style) = switch d.state {
