@@ -7,7 +7,7 @@ import MicroCloudKit
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the members, storage pools, networks and default profile of this MicroCloud.")
+        abstract: "Show the members, Ceph and OVN, storage pools, networks and default profile of this MicroCloud.")
 
     @OptionGroup var daemon: DaemonOptions
     @Option(help: "Output: table or json.") var format: OutputFormat = .table
@@ -20,13 +20,14 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let driver = try await InitiatorDriver(control: control)
         let snapshot = try await driver.readback()
+        let report = StatusReport(await driver.status(members: members, snapshot: snapshot))
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(snapshot), as: UTF8.self))
+            print(String(decoding: try encoder.encode(StatusDocument(snapshot: snapshot, report: report)), as: UTF8.self))
             return
         }
-        print(StatusReport(await driver.status(members: members, snapshot: snapshot)).text)
+        print(report.text)
         print("")
         print(RunSummary.tables(snapshot))
     }

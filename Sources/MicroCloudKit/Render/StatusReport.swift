@@ -111,12 +111,18 @@ public struct StatusReport: Sendable, Equatable {
         return TextTable(headers: ["NAME", "ADDRESS", "OSDS", "MICROCEPH UNITS", "MICROOVN UNITS", "STATUS"], rows: rows)
     }
 
+    /// "HEALTHY", "WARNING" or "ERROR" from the warnings about Ceph; nil when MicroCeph is not installed or not clustered.
+    public var cephHealth: String? {
+        guard let ceph = status.ceph, !ceph.members.isEmpty else { return nil }
+        let cephWarnings = warnings.filter { w in ["OSD", "Ceph", "MicroCeph"].contains { w.text.contains($0) } }
+        return cephWarnings.map(\.level).max().map { $0 == .error ? "ERROR" : "WARNING" } ?? "HEALTHY"
+    }
+
     /// Ceph's health from MicroCeph's own lists: OSDs per member, pools and their replication.
     public var cephLines: [String] {
         guard let ceph = status.ceph else { return ["Ceph: MicroCeph is not installed"] }
         guard !ceph.members.isEmpty else { return ["Ceph: MicroCeph is installed but not clustered"] }
-        let cephWarnings = warnings.filter { w in ["OSD", "Ceph", "MicroCeph"].contains { w.text.contains($0) } }
-        let level = cephWarnings.map(\.level).max().map { $0 == .error ? "ERROR" : "WARNING" } ?? "HEALTHY"
+        let level = cephHealth ?? "HEALTHY"
         let hosts = Set(status.osds.map(\.location)).count
         var out = ["Ceph: \(level), \(status.osds.count) OSD\(status.osds.count == 1 ? "" : "s") on \(hosts) member\(hosts == 1 ? "" : "s")"
                    + ", \(ceph.members.count) in the MicroCeph cluster"]
