@@ -1,0 +1,245 @@
+import Foundation
+import MicroCloudKit
+import Testing
+
+/// The whole wizard on the lab's real Ceph and OVN (behind MicroCeph's and MicroOVN's APIs), in tmux: servers →
+/// a local disk each → Ceph disks picked per server, wipe toggled → Ceph networks (internal on the underlay subnet)
+/// → an uplink per server → the OVN form with a wrong IPv4 gateway corrected in place → range, IPv6 gateway, DNS →
+/// a dedicated underlay → review → progress (a line per disk) → the result tables. What is asserted is what exists
+/// on the servers afterwards, not only what the screen said.
+extension LabSuite.Wizard {
+    /// A lab of 3 whose microcloudd is given the lab's MicroCeph and MicroOVN sockets (the servers "have the snaps"),
+    /// each server with an uplink bridge and an addressed underlay interface, as the OVN preseed tests set them up.
+    static func withCephAndOVN(_ body: ([LabServer]) throws -> Void) throws {
+        setenv("MCLAB_MICROCEPH", "1", 1)
+        setenv("MCLAB_MICROOVN", "1", 1)
+        defer { unsetenv("MCLAB_MICROCEPH"); unsetenv("MCLAB_MICROOVN") }
+        try Lab.with(servers: 3) { servers in
+            for (i, server) in servers.enumerated() {
+                try LabSuite.OVNPreseed.addUplinkBridge(i + 1, server)
+                try LabSuite.OVNPreseed.addUnderlayInterface(i + 1)
+            }
+            try body(servers)
+        }
+    }
+
+    /// The underlay's subnet (10.232.12.0/24 for MCLAB_NET 10.231.12).
+    static var underlaySubnet: String {
+        let address = LabSuite.OVNPreseed.underlayAddress(1)
+        return address[..<address.lastIndex(of: ".")!] + ".0/24"
+    }
+
+    @Test("the wizard end to end with Ceph and OVN: disks per server with wipe, Ceph networks, uplinks, a wrong gateway corrected in place, underlay; OSDs up and in, remote pool, UPLINK and default, chassis on the underlay")
+    func formsACloudWithCephAndOVN() throws {
+        try #require(MicroCloudCLI.built, "build first: swift build")
+        try #require(Tmux.available, "tmux is not installed")
+        try Self.withCephAndOVN { servers in
+            let tmux = Tmux(name: "wizard-ceph-ovn", width: 132, height: 43)
+            defer { tmux.stop() }
+            try Self.startWizard(tmux, servers[0])
+            // Two addressed interfaces now (eth0 and the underlay): the wizard asks which one MicroCloud uses.
+            let addresses = try tmux.wait(for: "Select an address for MicroCloud's internal traffic", timeout: 60)
+            #expect(addresses.contains(servers[0].address) && addresses.contains("underlay0"), "\(addresses)")
+            tmux.keys("Space"); tmux.keys("Enter")               // eth0's, on the lab's subnet (sorted first)
+            let joiners = try Self.startJoiners(servers)
+            defer { joiners.forEach { $0.stop() } }
+            _ = try tmux.wait(for: "2 found: 2 verified", timeout: 60)
+            tmux.keys("Right"); tmux.keys("Enter")
+
+            try Self.pickDisks(tmux, servers)
+            try Self.cephNetworks(tmux)
+            try Self.uplinks(tmux)
+            try Self.underlay(tmux)
+
+            let summary = try tmux.wait(for: "Review the plan", timeout: 20)
+            #expect(!summary.contains("not installed"), "MicroCeph and MicroOVN are part of the plan:\n\(summary)")
+            #expect(summary.contains("6 disks on 3 servers; encryption off"), "the Ceph section:\n\(summary)")
+            tmux.keys("Enter")
+            try Self.watchProgress(tmux, servers)
+            let results = try tmux.wait(for: "MicroCloud is ready|The setup failed", timeout: 900)
+            #expect(results.contains("MicroCloud is ready"), "the setup succeeded:\n\(results)")
+            tmux.keys("Right")                                   // the Storage pools tab
+            let pools = try tmux.wait(for: "\\| remote ", timeout: 10)
+            #expect(pools.contains("| local ") && pools.contains("ceph"), "the results' storage pools:\n\(pools)")
+            tmux.keys("Right")                                   // the Networks tab
+            let networks = try tmux.wait(for: "\\| UPLINK ", timeout: 10)
+            #expect(networks.contains("| default ") && networks.contains("ovn"), "the results' networks:\n\(networks)")
+            tmux.keys("q")
+            _ = try tmux.wait(for: "WIZARD-EXITED 0", timeout: 30)
+            for joiner in joiners { #expect(joiner.wait() == 0, "joiner: \(joiner.output)") }
+
+            try Self.checkRecording(servers[0])
+            try Self.expectWipes(servers)
+            try Self.expectCeph(servers)
+            let encaps = Dictionary(uniqueKeysWithValues: servers.enumerated().map {
+                ($1.name, LabSuite.OVNPreseed.underlayAddress($0 + 1))
+            })
+            try LabSuite.OVNPreseed.expectOVNCloud(servers, encaps: encaps)
+        }
+    }
+
+    /// Local disks (the first of each server's three), then Ceph: the other two of every server, the first server's
+    /// first one marked for wiping, the second server's first one marked and unmarked again (Tab toggles).
+    static func pickDisks(_ tmux: Tmux, _ servers: [LabServer]) throws {
+        _ = try tmux.wait(for: "Select exactly one disk from each cluster member", timeout: 120)
+        for key in ["Space", "Down", "Down", "Down", "Space", "Down", "Down", "Down", "Space"] { tmux.keys(key) }
+        _ = try tmux.wait(for: "3 of 9 selected", timeout: 10)
+        tmux.keys("Enter")
+
+        _ = try tmux.wait(for: "Select from the available unpartitioned disks", timeout: 30)
+        let picked = try tmux.wait(for: "0 of 6 selected", timeout: 10)
+        #expect(picked.contains(servers[0].name) && picked.contains(servers[2].name), "Ceph disks of every server:\n\(picked)")
+        // Per server: Space on each of its two rows (rows are sorted by server).
+        for _ in 0..<6 { tmux.keys("Space"); tmux.keys("Down") }
+        let all = try tmux.wait(for: "6 of 6 selected", timeout: 10)
+        #expect(!all.contains("fault tolerance"), "3 servers supply disks:\n\(all)")
+        tmux.keys("Home")
+        tmux.keys("Tab")                                        // micro01's first Ceph disk: wipe
+        tmux.keys("Down"); tmux.keys("Down")
+        tmux.keys("Tab")                                        // micro02's first: wipe …
+        _ = try tmux.wait(for: "WIPE(.|\\n)*yes(.|\\n)*yes", timeout: 10)
+        tmux.keys("Tab")                                        // … and not after all
+        let wiped = try tmux.wait(for: "6 of 6 selected", timeout: 10)
+        #expect(wiped.split(separator: "\n").filter { $0.contains("yes") }.count == 1, "one disk marked for wiping:\n\(wiped)")
+        tmux.keys("Enter")
+        _ = try tmux.wait(for: "encrypt the selected disks", timeout: 10)
+        tmux.keys("Enter")                                      // no encryption (the lab has no dm_crypt)
+    }
+
+    /// The Ceph networks: a subnet with host bits first (the field's message names the fix), corrected in place to
+    /// the underlay subnet; the public network follows it.
+    static func cephNetworks(_ tmux: Tmux) throws {
+        let form = try tmux.wait(for: "Ceph internal traffic", timeout: 10)
+        #expect(form.contains("CephFS") , "why CephFS is not asked on this LXD:\n\(form)")
+        let subnet = underlaySubnet
+        let wrong = subnet.replacingOccurrences(of: ".0/24", with: ".1/24")
+        tmux.type(wrong)
+        let refused = try tmux.wait(for: "has host bits set", timeout: 10)
+        #expect(refused.contains(subnet), "the message names the network address:\n\(refused)")
+        for key in ["Left", "Left", "Left", "BSpace"] { tmux.keys(key) }
+        tmux.type("0")
+        let fixed = try tmux.wait(for: "Internal subnet +\(NSRegularExpression.escapedPattern(for: subnet))", timeout: 10)
+        #expect(!fixed.contains("host bits"), "the error is gone once corrected:\n\(fixed)")
+        tmux.keys("Enter")                                      // on to the public subnet: its default follows
+        _ = try tmux.wait(for: "Ceph public", timeout: 10)
+        tmux.keys("Enter")
+    }
+
+    /// An uplink per server (its bridge), then the OVN form: a network address as the IPv4 gateway is refused with
+    /// the fix named, corrected in place (cursor moved, one digit changed), then range, IPv6 gateway and DNS.
+    static func uplinks(_ tmux: Tmux) throws {
+        let table = try tmux.wait(for: "Select an available interface per system", timeout: 20)
+        #expect(table.contains(LabSuite.OVNPreseed.uplinkBridge), "the uplink bridges are offered:\n\(table)")
+        tmux.keys("Right")
+        _ = try tmux.wait(for: "3 of 3 selected", timeout: 10)
+        tmux.keys("Enter")
+
+        let u = LabSuite.OVNPreseed.Uplink()
+        _ = try tmux.wait(for: "Specify the IPv4 gateway", timeout: 10)
+        let network = u.gateway4.replacingOccurrences(of: ".1/24", with: ".0/24")
+        tmux.type(network)
+        let wrong = try tmux.wait(for: "is a network address", timeout: 10)
+        // The message wraps under the field: its two halves name the field and the fix.
+        #expect(wrong.contains("IPv4 gateway \(network) is a network address.") && wrong.contains("e.g. \(u.gateway4)."),
+                "the message names the field and the fix:\n\(wrong)")
+        tmux.keys("Enter")                                      // refused: the focus stays on the gateway
+        _ = try tmux.wait(for: "Specify the IPv4 gateway", timeout: 10)
+        for key in ["Left", "Left", "Left", "BSpace"] { tmux.keys(key) }
+        tmux.type("1")
+        let fixed = try tmux.wait(for: "IPv4 gateway +\(NSRegularExpression.escapedPattern(for: u.gateway4))", timeout: 10)
+        #expect(!fixed.contains("is a network address"), "the error is gone once corrected:\n\(fixed)")
+        tmux.keys("Enter")
+        _ = try tmux.wait(for: "first IPv4 address in the range", timeout: 10)
+        tmux.type(u.first); tmux.keys("Enter")
+        _ = try tmux.wait(for: "last IPv4 address in the range", timeout: 10)
+        tmux.type(u.last); tmux.keys("Enter")
+        _ = try tmux.wait(for: "Specify the IPv6 gateway", timeout: 10)
+        tmux.type(u.gateway6); tmux.keys("Enter")
+        _ = try tmux.wait(for: "Specify the DNS addresses", timeout: 10)
+        tmux.type(u.dns)
+        _ = try tmux.wait(for: "DNS servers +\(NSRegularExpression.escapedPattern(for: u.dns))", timeout: 10)
+        tmux.keys("Enter")
+    }
+
+    /// The dedicated underlay: yes, then each server's underlay address (filtered by its subnet, one per server).
+    static func underlay(_ tmux: Tmux) throws {
+        _ = try tmux.wait(for: "Configure dedicated OVN underlay networking", timeout: 20)
+        tmux.keys("y")
+        _ = try tmux.wait(for: "Select exactly one network interface from each cluster member", timeout: 10)
+        let prefix = String(underlaySubnet.dropLast("0/24".count))
+        tmux.type(prefix)
+        _ = try tmux.wait(for: "3 shown", timeout: 10)
+        tmux.keys("Right")
+        let picked = try tmux.wait(for: "3 of [0-9]+ selected", timeout: 10)
+        #expect(picked.contains("underlay0"), "the underlay interfaces:\n\(picked)")
+        tmux.keys("Enter")
+    }
+
+    /// The progress screen: one line per Ceph disk, live, under the phase's bar.
+    static func watchProgress(_ tmux: Tmux, _ servers: [LabServer]) throws {
+        let progress = try tmux.wait(for: "Ceph disks +\\[", timeout: 120)
+        for server in servers {
+            for disk in server.disks.dropFirst() {
+                let line = progress.split(separator: "\n").first { $0.contains(server.name) && $0.contains(disk + " ") }
+                #expect(line != nil, "a line for \(server.name)'s \(disk):\n\(progress)")
+            }
+        }
+        let some = try tmux.wait(for: "(wiping and adding|adding|up and in)", timeout: 600)
+        print("--- the progress screen with Ceph disks:\n\(some)")
+    }
+
+    /// The bootstrap's recording says which disk was wiped: exactly the one marked.
+    static func expectWipes(_ servers: [LabServer]) throws {
+        let server = servers[0]
+        let events = try Command.read(URL(fileURLWithPath: server.stateDir + "/bootstrap.log")).split(separator: "\n").map {
+            try JSONDecoder().decode(ProgressEvent.self, from: Data($0.utf8))
+        }
+        var words: [String: String] = [:]
+        for s in servers {
+            for disk in s.disks.dropFirst() {
+                for e in events where e.stepID == .cephDisk(s.name, disk) {
+                    if case .progress(_, let message) = e.kind, words["\(s.name) \(disk)"] == nil { words["\(s.name) \(disk)"] = message }
+                }
+            }
+        }
+        #expect(words.count == 6 && words.values.filter { $0 == "wiping and adding" }.count == 1, "per disk: \(words)")
+    }
+
+    /// Ceph as its own tools see it: 3 monitors, 6 OSDs up and in, the internal network on the underlay subnet;
+    /// LXD's pools on every server.
+    static func expectCeph(_ servers: [LabServer]) throws {
+        let status = try CephCLI.waitStatus(2, seconds: 60) {
+            ($0["osdmap"] as? [String: Any])?["num_up_osds"] as? Int == 6
+        }
+        let osdmap = status["osdmap"] as? [String: Any]
+        #expect(osdmap?["num_osds"] as? Int == 6 && osdmap?["num_up_osds"] as? Int == 6 && osdmap?["num_in_osds"] as? Int == 6,
+                "6 OSDs up and in: \(osdmap ?? [:])")
+        #expect(status["quorum_names"] as? [String] == servers.map(\.name), "3 monitors: \(status["quorum_names"] ?? "")")
+        let network = try Lab.exec(1, "ceph", "config", "get", "osd", "cluster_network").stdout
+        #expect(network.trimmingCharacters(in: .whitespacesAndNewlines) == underlaySubnet, "cluster_network: \(network)")
+        for index in 1...3 {
+            let pools = try Lab.exec(index, "lxc", "storage", "list", "--format", "csv").stdout
+            #expect(pools.contains("local,") && pools.contains("remote,ceph"), "lxc storage list on \(index):\n\(pools)")
+        }
+        let profile = try Lab.exec(1, "lxc", "profile", "show", "default").stdout
+        #expect(profile.contains("pool: remote"), "the default profile's root is on remote:\n\(profile)")
+        let text = try Lab.exec(1, "microcloud", "status").stdout
+        print("microcloud status:\n\(text)")
+        #expect(text.contains("Ceph: HEALTHY, 6 OSDs on 3 members"), "microcloud status shows Ceph:\n\(text)")
+        // The JSON status says the same as the text one, Ceph and OVN included.
+        let json = try Lab.exec(2, "microcloud", "status", "--format", "json").stdout
+        let document = try JSONDecoder().decode(StatusDocument.self, from: Data(json.utf8))
+        #expect(document.ceph?.health == "HEALTHY" && document.ceph?.osds.count == 6, "status --format json: \(json)")
+        #expect(Set(document.ceph?.osds.map(\.location) ?? []) == Set(servers.map(\.name)))
+        #expect(document.ovn?.services["chassis"] == servers.map(\.name), "status --format json: \(json)")
+        #expect(document.snapshot.pools.contains { $0.name == "remote" && $0.driver == "ceph" })
+    }
+}
+
+extension Tmux {
+    /// Types text literally (no key names).
+    func type(_ text: String) {
+        _ = tmux(["send-keys", "-t", name, "-l", text])
+        Thread.sleep(forTimeInterval: 0.2)
+    }
+}
