@@ -38,8 +38,10 @@ extension LabSuite.Wizard {
             defer { tmux.stop() }
             try Self.startWizard(tmux, servers[0])
             // Two addressed interfaces now (eth0 and the underlay): the wizard asks which one MicroCloud uses.
-            let addresses = try tmux.wait(for: "Select an address for MicroCloud's internal traffic", timeout: 60)
-            #expect(addresses.contains(servers[0].address) && addresses.contains("underlay0"), "\(addresses)")
+            _ = try tmux.wait(until: "both addresses listed", timeout: 60) {
+                $0.contains("Select an address for MicroCloud's internal traffic") && $0.contains(servers[0].address + " ")
+                    && $0.contains("underlay0")
+            }
             tmux.keys("Space"); tmux.keys("Enter")               // eth0's, on the lab's subnet (sorted first)
             let joiners = try Self.startJoiners(servers)
             defer { joiners.forEach { $0.stop() } }
@@ -51,19 +53,21 @@ extension LabSuite.Wizard {
             try Self.uplinks(tmux)
             try Self.underlay(tmux)
 
-            let summary = try tmux.wait(for: "Review the plan", timeout: 20)
-            #expect(!summary.contains("not installed"), "MicroCeph and MicroOVN are part of the plan:\n\(summary)")
-            #expect(summary.contains("6 disks on 3 servers; encryption off"), "the Ceph section:\n\(summary)")
+            let summary = try tmux.wait(for: "6 disks on 3 servers; encryption off; CephFS no", timeout: 20)
+            #expect(summary.contains("Review the plan") && !summary.contains("not installed"),
+                    "MicroCeph and MicroOVN are part of the plan:\n\(summary)")
             tmux.keys("Enter")
             try Self.watchProgress(tmux, servers)
             let results = try tmux.wait(for: "MicroCloud is ready|The setup failed", timeout: 900)
             #expect(results.contains("MicroCloud is ready"), "the setup succeeded:\n\(results)")
             tmux.keys("Right")                                   // the Storage pools tab
-            let pools = try tmux.wait(for: "\\| remote ", timeout: 10)
-            #expect(pools.contains("| local ") && pools.contains("ceph"), "the results' storage pools:\n\(pools)")
+            _ = try tmux.wait(until: "the results' storage pools", timeout: 10) {
+                $0.contains("| remote ") && $0.contains("| local ") && $0.contains("| ceph ")
+            }
             tmux.keys("Right")                                   // the Networks tab
-            let networks = try tmux.wait(for: "\\| UPLINK ", timeout: 10)
-            #expect(networks.contains("| default ") && networks.contains("ovn"), "the results' networks:\n\(networks)")
+            _ = try tmux.wait(until: "the results' networks", timeout: 10) {
+                $0.contains("| UPLINK ") && $0.contains("| default ") && $0.contains("| ovn ")
+            }
             tmux.keys("q")
             _ = try tmux.wait(for: "WIZARD-EXITED 0", timeout: 30)
             for joiner in joiners { #expect(joiner.wait() == 0, "joiner: \(joiner.output)") }
@@ -86,9 +90,10 @@ extension LabSuite.Wizard {
         _ = try tmux.wait(for: "3 of 9 selected", timeout: 10)
         tmux.keys("Enter")
 
-        _ = try tmux.wait(for: "Select from the available unpartitioned disks", timeout: 30)
-        let picked = try tmux.wait(for: "0 of 6 selected", timeout: 10)
-        #expect(picked.contains(servers[0].name) && picked.contains(servers[2].name), "Ceph disks of every server:\n\(picked)")
+        _ = try tmux.wait(until: "the Ceph disks of every server", timeout: 30) { screen in
+            screen.contains("Select from the available unpartitioned disks") && screen.contains("0 of 6 selected")
+                && servers.allSatisfy { s in s.disks.dropFirst().allSatisfy { screen.contains(" \(($0 as NSString).lastPathComponent) ") } }
+        }
         // Per server: Space on each of its two rows (rows are sorted by server).
         for _ in 0..<6 { tmux.keys("Space"); tmux.keys("Down") }
         let all = try tmux.wait(for: "6 of 6 selected", timeout: 10)
@@ -99,8 +104,9 @@ extension LabSuite.Wizard {
         tmux.keys("Tab")                                        // micro02's first: wipe …
         _ = try tmux.wait(for: "WIPE(.|\\n)*yes(.|\\n)*yes", timeout: 10)
         tmux.keys("Tab")                                        // … and not after all
-        let wiped = try tmux.wait(for: "6 of 6 selected", timeout: 10)
-        #expect(wiped.split(separator: "\n").filter { $0.contains("yes") }.count == 1, "one disk marked for wiping:\n\(wiped)")
+        _ = try tmux.wait(until: "one disk marked for wiping", timeout: 10) { screen in
+            screen.contains("6 of 6 selected") && screen.split(separator: "\n").filter { $0.contains("yes") }.count == 1
+        }
         tmux.keys("Enter")
         _ = try tmux.wait(for: "encrypt the selected disks", timeout: 10)
         tmux.keys("Enter")                                      // no encryption (the lab has no dm_crypt)
@@ -109,13 +115,15 @@ extension LabSuite.Wizard {
     /// The Ceph networks: a subnet with host bits first (the field's message names the fix), corrected in place to
     /// the underlay subnet; the public network follows it.
     static func cephNetworks(_ tmux: Tmux) throws {
-        let form = try tmux.wait(for: "Ceph internal traffic", timeout: 10)
-        #expect(form.contains("CephFS") , "why CephFS is not asked on this LXD:\n\(form)")
+        _ = try tmux.wait(until: "the Ceph networks form, with why CephFS is not asked on this LXD", timeout: 10) {
+            $0.contains("Ceph internal traffic") && $0.contains("CephFS is not offered: LXD on")
+        }
         let subnet = underlaySubnet
         let wrong = subnet.replacingOccurrences(of: ".0/24", with: ".1/24")
         tmux.type(wrong)
-        let refused = try tmux.wait(for: "has host bits set", timeout: 10)
-        #expect(refused.contains(subnet), "the message names the network address:\n\(refused)")
+        _ = try tmux.wait(until: "host bits refused, the network address named", timeout: 10) {
+            $0.contains("has host bits set") && $0.contains(subnet)
+        }
         for key in ["Left", "Left", "Left", "BSpace"] { tmux.keys(key) }
         tmux.type("0")
         let fixed = try tmux.wait(for: "Internal subnet +\(NSRegularExpression.escapedPattern(for: subnet))", timeout: 10)
@@ -128,8 +136,10 @@ extension LabSuite.Wizard {
     /// An uplink per server (its bridge), then the OVN form: a network address as the IPv4 gateway is refused with
     /// the fix named, corrected in place (cursor moved, one digit changed), then range, IPv6 gateway and DNS.
     static func uplinks(_ tmux: Tmux) throws {
-        let table = try tmux.wait(for: "Select an available interface per system", timeout: 20)
-        #expect(table.contains(LabSuite.OVNPreseed.uplinkBridge), "the uplink bridges are offered:\n\(table)")
+        _ = try tmux.wait(until: "an uplink bridge per server offered", timeout: 20) { screen in
+            screen.contains("Select an available interface per system")
+                && screen.components(separatedBy: LabSuite.OVNPreseed.uplinkBridge).count - 1 == 3
+        }
         tmux.keys("Right")
         _ = try tmux.wait(for: "3 of 3 selected", timeout: 10)
         tmux.keys("Enter")
@@ -138,10 +148,10 @@ extension LabSuite.Wizard {
         _ = try tmux.wait(for: "Specify the IPv4 gateway", timeout: 10)
         let network = u.gateway4.replacingOccurrences(of: ".1/24", with: ".0/24")
         tmux.type(network)
-        let wrong = try tmux.wait(for: "is a network address", timeout: 10)
         // The message wraps under the field: its two halves name the field and the fix.
-        #expect(wrong.contains("IPv4 gateway \(network) is a network address.") && wrong.contains("e.g. \(u.gateway4)."),
-                "the message names the field and the fix:\n\(wrong)")
+        _ = try tmux.wait(until: "the gateway refused, the field and the fix named", timeout: 10) {
+            $0.contains("IPv4 gateway \(network) is a network address.") && $0.contains("e.g. \(u.gateway4).")
+        }
         tmux.keys("Enter")                                      // refused: the focus stays on the gateway
         _ = try tmux.wait(for: "Specify the IPv4 gateway", timeout: 10)
         for key in ["Left", "Left", "Left", "BSpace"] { tmux.keys(key) }
@@ -170,18 +180,21 @@ extension LabSuite.Wizard {
         tmux.type(prefix)
         _ = try tmux.wait(for: "3 shown", timeout: 10)
         tmux.keys("Right")
-        let picked = try tmux.wait(for: "3 of [0-9]+ selected", timeout: 10)
-        #expect(picked.contains("underlay0"), "the underlay interfaces:\n\(picked)")
+        _ = try tmux.wait(until: "the underlay interfaces picked", timeout: 10) {
+            $0.range(of: "3 of [0-9]+ selected", options: .regularExpression) != nil && $0.contains("underlay0")
+        }
         tmux.keys("Enter")
     }
 
     /// The progress screen: one line per Ceph disk, live, under the phase's bar.
     static func watchProgress(_ tmux: Tmux, _ servers: [LabServer]) throws {
-        let progress = try tmux.wait(for: "Ceph disks +\\[", timeout: 120)
-        for server in servers {
-            for disk in server.disks.dropFirst() {
-                let line = progress.split(separator: "\n").first { $0.contains(server.name) && $0.contains(disk + " ") }
-                #expect(line != nil, "a line for \(server.name)'s \(disk):\n\(progress)")
+        // Each disk's line: its server, its path and a state, on the progress screen under the "Ceph disks" bar.
+        _ = try tmux.wait(until: "a line per Ceph disk", timeout: 120) { screen in
+            let lines = screen.split(separator: "\n")
+            return screen.contains("Ceph disks [") && servers.allSatisfy { server in
+                server.disks.dropFirst().allSatisfy { disk in
+                    lines.contains { $0.contains(server.name) && $0.contains(disk + " ") }
+                }
             }
         }
         let some = try tmux.wait(for: "(wiping and adding|adding|up and in)", timeout: 600)
@@ -237,6 +250,18 @@ extension LabSuite.Wizard {
 }
 
 extension Tmux {
+    /// Waits until the screen satisfies `condition` (a whole frame: a capture may catch one half drawn); returns it.
+    func wait(until what: String, timeout: Double, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        throw TmuxTimeout(pattern: what, screen: last)
+    }
+
     /// Types text literally (no key names).
     func type(_ text: String) {
         _ = tmux(["send-keys", "-t", name, "-l", text])
