@@ -105,13 +105,13 @@ extension LabSuite {
             }, uniquingKeysWith: { a, _ in a })
         }
 
-        /// A disk's events came in order (started, wiping and adding, waiting until up and in, the OSD listed by the
+        /// A disk's events came in order (queued, started, wiping and adding, waiting until up and in, the OSD listed by the
         /// cluster, succeeded), at non-decreasing times; returns the OSD number the run confirmed.
         static func expectInOrder(_ key: String, _ events: [LoggedEvent], wipe: Bool = true) -> Int? {
             let kinds = events.map { $0.event == "progress" ? $0.message : $0.event }
-            #expect(kinds.count == 5 && kinds.first == "started" && kinds.last == "succeeded"
-                    && kinds[1] == (wipe ? "wiping and adding" : "adding") && kinds[2] == "waiting until up and in"
-                    && kinds[3].hasPrefix("osd.") && kinds[3].hasSuffix(" listed by the cluster"),
+            #expect(kinds.count == 6 && kinds.first == "queued" && kinds[1] == "started" && kinds.last == "succeeded"
+                    && kinds[2] == (wipe ? "wiping and adding" : "adding") && kinds[3] == "waiting until up and in"
+                    && kinds[4].hasPrefix("osd.") && kinds[4].hasSuffix(" listed by the cluster"),
                     "\(key): events in order: \(kinds)")
             #expect(zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time }, "\(key): times in order")
             return events.first { $0.message.hasSuffix(" listed by the cluster") }
@@ -196,7 +196,7 @@ extension LabSuite {
                     #expect(confirmed != nil && confirmed == osds[key], "\(key): confirmed osd.\(confirmed ?? -1), listed \(osds[key] ?? -1)")
                 }
                 let failed = events["micro03 \(used)"]?.map(\.event) ?? []
-                #expect(failed.first == "started" && failed.last == "failed", "the failed disk's events: \(failed)")
+                #expect(failed == ["progress", "started", "progress", "failed"], "the failed disk's events: \(failed)")
 
                 // remote-fs: a setback with LXD's reason, its pending definitions removed, the rest left working.
                 let pools = try Lab.exec(1, "lxc", "storage", "list", "--format", "csv").stdout

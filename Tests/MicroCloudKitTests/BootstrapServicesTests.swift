@@ -151,6 +151,7 @@ struct AllServicesAgent: MemberAgent {
         #expect(steps.first { $0.id == .cephDisk("m1", "/dev/vda1") }?.dependsOn == [.bootstrap(.microceph)])
         #expect(steps.first { $0.id == .cephDisk("m3", "/dev/vdc2") }?.dependsOn == [.join("m3")])
         let events = Locked<[ProgressEvent]>([])
+        CephDiskProgress.queuedEvents(plan: plan, steps: steps).forEach { e in events.withLock { $0.append(e) } }
         let report = try await StepGraph(steps, maxParallel: 4).run { e in events.withLock { $0.append(e) } }
 
         #expect(report.failure == nil, "\(report.failureLines)")
@@ -169,8 +170,9 @@ struct AllServicesAgent: MemberAgent {
         for m in plan.members {
             for disk in m.cephDisks {
                 let mine = events.current.filter { $0.stepID == .cephDisk(m.name, disk.path) }.map(\.kind)
-                let words = mine.compactMap { if case .progress(_, let w) = $0 { w } else { nil } }
-                #expect(mine.first?.name == "started")
+                var words = mine.compactMap { if case .progress(_, let w) = $0 { w } else { nil } }
+                #expect(mine.first == .progress(fraction: nil, message: "queued") && mine.dropFirst().first?.name == "started")
+                words.removeFirst()
                 #expect(words.first == (disk.wipe ? "wiping and adding" : "adding"))
                 if disk.path == "/dev/vdb2" {
                     #expect(mine.last?.name == "failed" && words.count == 1, "\(mine)")

@@ -64,7 +64,10 @@ public final class Bootstrapper: Sendable {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    let graph = try StepGraph(steps(for: plan), maxParallel: environment.options.maxParallel)
+                    let steps = try steps(for: plan)
+                    let graph = try StepGraph(steps, maxParallel: environment.options.maxParallel)
+                    // Every Ceph disk's first event: queued, from the start, though its server may not be a member yet.
+                    for e in CephDiskProgress.queuedEvents(plan: plan, steps: steps) { continuation.yield(e) }
                     let report = await graph.run { continuation.yield($0) }
                     lastReport.withLock { $0 = report }
                     if report.succeeded { continuation.finish() } else { continuation.finish(throwing: BootstrapFailed(report: report)) }

@@ -60,6 +60,18 @@ public struct CephDiskProgress: Sendable, Equatable {
         }
     }
 
+    /// The word of a disk's first event, sent for every planned disk as the run starts.
+    public static let queuedWord = "queued"
+
+    /// The run's first events: each planned disk queued (those the run will add: not the skipped ones).
+    public static func queuedEvents(plan: ClusterPlan, steps: [Step], at time: Date = Date()) -> [ProgressEvent] {
+        let disks = Set(CephDiskProgress(plan: plan).disks.map(\.id))
+        return steps.filter { disks.contains($0.id) && $0.skipReason == nil }.map {
+            ProgressEvent(stepID: $0.id, member: $0.member, title: $0.title,
+                          kind: .progress(fraction: nil, message: queuedWord), time: time)
+        }
+    }
+
     /// Planned disks, members in plan order, each member's disks as the plan lists them.
     public private(set) var disks: [Disk]
     /// The most disks seen working at the same time: how many the run adds at once.
@@ -88,6 +100,8 @@ public struct CephDiskProgress: Sendable, Equatable {
         case .started:
             d.state = .working("")
             d.started = e.time
+        case .progress(_, let message) where message == Self.queuedWord && d.started == nil:
+            d.state = .queued
         case .progress(_, let message):
             d.state = .working(message)
             if d.started == nil { d.started = e.time }
