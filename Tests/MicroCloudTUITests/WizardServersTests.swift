@@ -206,4 +206,17 @@ import Testing
         d.key(.ctrlC)
         #expect(program.isDone(d.state))
     }
+
+    @Test func anIdleServersTableTicksJustAfterTheCountdownsSecondTurns() {
+        var d = Fixtures.atServers()
+        d.send(.tick(WizardDriver.t0.addingTimeInterval(0.25)))  // 3540.75 s left: the clock shows 59:00 for 0.75 s more
+        #expect(Wizard.program().tickDelay(d.state) == .milliseconds(752))
+        d.key(.right, .enter)  // confirmed: "Gathering system information" has a spinner, the runner's pace again
+        #expect(d.state.tickDelay == nil)
+        #expect(Fixtures.atServers().state.tickDelay != nil)
+        var empty = WizardDriver(size: WizardDriver.small)
+        empty.send(.addresses(Fixtures.addresses))
+        empty.key(.char(" "), .enter)
+        #expect(empty.state.tickDelay == nil, "no session yet: a spinner")
+    }
 }

@@ -2,7 +2,10 @@
 /// zero-width characters none. Tables and the TUI align on this, never on `count`.
 public func displayWidth(_ text: String) -> Int {
     var width = 0
-    for scalar in text.unicodeScalars { width += columnWidth(of: scalar) }
+    for byte in text.utf8 {  // ASCII (nearly every cell the TUI draws) needs no Unicode properties
+        guard byte < 0x80 else { return text.unicodeScalars.reduce(0) { $0 + columnWidth(of: $1) } }
+        if byte >= 0x20, byte != 0x7F { width += 1 }
+    }
     return width
 }
 
@@ -11,6 +14,7 @@ public func columnWidth(of scalar: Unicode.Scalar) -> Int {
     let v = scalar.value
     if v == 0 { return 0 }
     if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+    if v < 0x7F { return 1 }
     switch scalar.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .format: return 0
     default: break

@@ -14,7 +14,9 @@ extension ProgramEffect {
 
 /// An Elm-style program: pure `update` and `view`, effects run elsewhere and answer with messages.
 public struct Program<State, Message: Sendable, Effect: ProgramEffect>: Sendable {
-    public var update: @Sendable (State, Message) -> (State, [Effect])
+    /// Takes the state it is given (`consuming`): the runner hands its only copy over, so a state holding a
+    /// 1,000-row table is changed in place instead of copied on every message.
+    public var update: @Sendable (consuming State, Message) -> (State, [Effect])
     public var view: @Sendable (State, Size) -> Screen
     /// Turns terminal input into a message (nil: ignore it). A `.terminate` mapped to nil ends the program.
     public var event: @Sendable (TerminalEvent) -> Message?
@@ -22,19 +24,24 @@ public struct Program<State, Message: Sendable, Effect: ProgramEffect>: Sendable
     public var tick: (@Sendable (Double) -> Message)?
     /// Ticks run only while this is true (a countdown, a spinner, progress timers).
     public var isLive: @Sendable (State) -> Bool
+    /// While live: how long until the screen changes by itself (nil: the runner's tick interval). A countdown that
+    /// moves once a second wakes the program once a second, just after the second turns, not four times.
+    public var tickDelay: @Sendable (State) -> Duration?
     public var isDone: @Sendable (State) -> Bool
 
-    public init(update: @escaping @Sendable (State, Message) -> (State, [Effect]),
+    public init(update: @escaping @Sendable (consuming State, Message) -> (State, [Effect]),
                 view: @escaping @Sendable (State, Size) -> Screen,
                 event: @escaping @Sendable (TerminalEvent) -> Message?,
                 tick: (@Sendable (Double) -> Message)? = nil,
                 isLive: @escaping @Sendable (State) -> Bool = { _ in false },
+                tickDelay: @escaping @Sendable (State) -> Duration? = { _ in nil },
                 isDone: @escaping @Sendable (State) -> Bool) {
         self.update = update
         self.view = view
         self.event = event
         self.tick = tick
         self.isLive = isLive
+        self.tickDelay = tickDelay
         self.isDone = isDone
     }
 }
@@ -117,7 +124,10 @@ public enum ProgramRunner {
                 dirty = false
             }
             if program.tick != nil, program.isLive(state) {
-                if nextTick == nil { nextTick = clock.now.advanced(by: tickInterval) }
+                // The earlier of the tick already due and the one this state asks for: messages between ticks never
+                // push a tick out.
+                let due = clock.now.advanced(by: program.tickDelay(state) ?? tickInterval)
+                if nextTick.map({ due < $0 }) ?? true { nextTick = due }
             } else {
                 nextTick = nil
             }
@@ -138,11 +148,10 @@ public enum ProgramRunner {
             messages += inbox.drain()
             if let due = nextTick, clock.now >= due, let tick = program.tick {
                 messages.append(tick(seconds(started.duration(to: clock.now))))
-                let next = due.advanced(by: tickInterval)
-                nextTick = next > clock.now ? next : clock.now.advanced(by: tickInterval)  // no burst after a stall
+                nextTick = nil  // the next one is asked for by the state after this tick (no burst after a stall)
             }
             for m in messages {
-                let (s, fx) = program.update(state, m)
+                let (s, fx) = program.update(consume state, m)
                 state = s
                 dirty = true
                 launch(fx)

@@ -24,6 +24,7 @@ public struct Screen: Equatable, Sendable {
         let limit = min(size.width, maxWidth.map { at.x + max(0, $0) } ?? size.width)
         var x = at.x
         let row = at.y * size.width
+        if x >= 0, let end = putASCII(text, row: row, x: x, limit: limit, style: style) { return end }
         for ch in text {
             if x >= limit { break }
             let w = cellWidth(of: ch)
@@ -42,6 +43,27 @@ public struct Screen: Equatable, Sendable {
         }
         return x
     }
+
+    /// `put` for text that is all ASCII (nearly all the wizard draws): one cell per printable byte, no grapheme
+    /// breaking and no Unicode properties. Nil when the text has other characters.
+    private mutating func putASCII(_ text: String, row: Int, x start: Int, limit: Int, style: Style) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var x = start
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+            }
+            for byte in bytes where byte >= 0x20 && byte != 0x7F {  // control characters take no cell
+                if x >= limit { break }
+                set(row, x, Cell(Screen.asciiText[Int(byte)], style: style))
+                x += 1
+            }
+            return x
+        }
+    }
+
+    /// One string per ASCII byte, so drawing a character makes no new string.
+    private static let asciiText: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
     /// Fills a rectangle (clipped to the screen) with one narrow grapheme.
     public mutating func fill(_ rect: Rect, with text: String = " ", style: Style = .normal) {

@@ -93,7 +93,9 @@ final class CursesSession {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: link.wakeRead, events: Int16(POLLIN), revents: 0)]
         while true {
-            let waitMs: Int32 = decoder.hasPending ? (decoder.isInPaste ? 250 : 25) : 1000
+            // Input, a screen to draw and signals (the wake pipe) all end the wait: without a half-read key
+            // sequence to time out, an idle wizard sleeps here until something happens.
+            let waitMs: Int32 = decoder.hasPending ? (decoder.isInPaste ? 250 : 25) : -1
             _ = poll(&fds, 2, waitMs)
             var quit = false
             var drawNow = false

@@ -11,10 +11,11 @@ public enum Wizard {
         WizardState(now: now, size: size)
     }
 
-    public static func update(_ state: WizardState, _ message: WizardMessage) -> (WizardState, [WizardEffect]) {
-        var s = state
-        let effects = s.apply(message)
-        return (s, effects)
+    /// Pure: the next state and the effects. `consuming`, so a caller that hands its state over (the runner,
+    /// with `consume`) has it changed in place rather than copied (tables of 1,000 rows).
+    public static func update(_ state: consuming WizardState, _ message: WizardMessage) -> (WizardState, [WizardEffect]) {
+        let effects = state.apply(message)
+        return (state, effects)
     }
 
     public static func view(_ state: WizardState, _ size: Size) -> Screen {
@@ -36,6 +37,7 @@ public enum Wizard {
                 },
                 tick: { _ in .tick(clock()) },
                 isLive: { $0.needsTicks },
+                tickDelay: { $0.tickDelay },
                 isDone: { $0.finished })
     }
 }

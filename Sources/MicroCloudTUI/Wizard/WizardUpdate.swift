@@ -15,6 +15,15 @@ extension WizardState {
         }
     }
 
+    /// While only the session countdown moves (the servers table with servers on it, no spinner): the time until
+    /// its second turns, plus a little, so an idle wizard wakes once a second. Nil: the runner's pace.
+    public var tickDelay: Duration? {
+        guard step == .servers, gather == .idle, sessionEnded == nil, session != nil, !servers.isEmpty,
+              let left = sessionRemaining, left > 0 else { return nil }
+        let fraction = left - left.rounded(.down)  // formatClock shows whole seconds, rounded down
+        return .milliseconds(Int((fraction * 1000).rounded(.up)) + 2)
+    }
+
     mutating func apply(_ message: WizardMessage) -> [WizardEffect] {
         guard !finished else { return [] }
         switch message {
