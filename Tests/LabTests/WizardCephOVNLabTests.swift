@@ -211,7 +211,9 @@ extension LabSuite.Wizard {
         for s in servers {
             for disk in s.disks.dropFirst() {
                 for e in events where e.stepID == .cephDisk(s.name, disk) {
-                    if case .progress(_, let message) = e.kind, words["\(s.name) \(disk)"] == nil { words["\(s.name) \(disk)"] = message }
+                    // the first word after "queued" (every planned disk is queued as the run starts)
+                    if case .progress(_, let message) = e.kind, message != CephDiskProgress.queuedWord,
+                       words["\(s.name) \(disk)"] == nil { words["\(s.name) \(disk)"] = message }
                 }
             }
         }
