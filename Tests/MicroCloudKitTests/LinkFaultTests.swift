@@ -19,6 +19,21 @@ struct LinkFaultTests {
         #expect(LinkFault.isTransient(message) == transient, "\(message)")
     }
 
+    /// A poll whose connection broke when the link came back (the far side had given up on it) is repeated; the
+    /// next try tells a dead daemon (refused) from a link still down.
+    @Test(arguments: [
+        ("10.0.0.13:9443: connection closed during TLS (peer may have rejected the handshake)", true),
+        ("10.0.0.13:9443: connection closed before a complete response", true),
+        ("10.0.0.13:9443: connection reset by peer", true),
+        ("10.0.0.13:9443: host unreachable", true),
+        ("10.0.0.13:9443: connection refused", false),
+        ("10.0.0.13:9443: TLS handshake failed: CERTIFICATE_VERIFY_FAILED", false),
+    ])
+    func aBrokenPollIsRepeatedARefusalIsNot(_ message: String, _ repeated: Bool) {
+        #expect(LinkFault.isTransientOrBroken(TransportError(target: "x", reason: message)) == repeated, "\(message)")
+        #expect(LinkFault.isTransient(message) == false || repeated, "\(message)")
+    }
+
     @Test func aLinkFaultIsTriedAgainUntilItPasses() async throws {
         let tries = Locked(0), told = Locked<[String]>([])
         let value = try await LinkFault.retrying(window: .seconds(60), interval: .milliseconds(5),

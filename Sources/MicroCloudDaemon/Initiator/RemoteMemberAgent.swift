@@ -18,7 +18,8 @@ public struct RemoteMemberAgent: MemberAgent {
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
         let name = member.name
         // Through a link fault (the member's cable out for a while) both calls are tried again, for a bounded time:
-        // the PUT only when it never left (a join it started must not be started twice), the progress poll always.
+        // the PUT only when it never left (a join it started must not be started twice), the progress poll (a read from
+        // a cursor) also when the connection broke under it.
         let waiting = { (reason: String, left: Duration) in
             progress(ServicesJoiner.event(name, "Lost contact with \(name) (\(reason)); trying again for up to \(left.secondsText)"))
         }
@@ -39,7 +40,7 @@ public struct RemoteMemberAgent: MemberAgent {
             let r: HTTPResponse
             do {
                 let poll = HTTPRequest(method: "GET", path: "/1.0/services/progress?after=\(cursor)&wait=10")
-                r = try await LinkFault.retrying(waiting: waiting) { try await daemon.send(poll) }
+                r = try await LinkFault.retrying(if: LinkFault.isTransientOrBroken, waiting: waiting) { try await daemon.send(poll) }
             } catch {
                 throw BootstrapError("Lost contact with \(name) while it joined: \(error)")
             }

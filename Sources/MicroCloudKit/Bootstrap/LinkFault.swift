@@ -27,6 +27,26 @@ public enum LinkFault {
     /// Whether an error reads as a link fault.
     public static func isTransient(_ error: any Error) -> Bool { isTransient("\(error)") }
 
+    /// Whether an exchange broke on a connection that had been made: after a link fault the far side may have given
+    /// up on it (a long poll answered into the void, then closed). Ambiguous on its own (a killed daemon closes its
+    /// connections too), so only a request that is safe to repeat is tried again on it, and the next try tells
+    /// the two apart: "connection refused" ends it, "host unreachable" waits for the link.
+    public static func isBrokenExchange(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return brokenPhrases.contains { text.contains($0) }
+    }
+
+    static let brokenPhrases = [
+        "connection closed during tls", "connection closed before a complete response", "connection reset by peer",
+        "connection closed by peer",
+    ]
+
+    /// What a request that is safe to repeat (a read, a cursor-based poll) is tried again on.
+    public static func isTransientOrBroken(_ error: any Error) -> Bool {
+        let text = "\(error)"
+        return isTransient(text) || isBrokenExchange(text)
+    }
+
     /// Runs `attempt` until it succeeds, fails in a way `retry` does not accept (by default: not a link fault), or
     /// `window` has passed since the first failure; `waiting` is told the reason and the time left before each pause.
     /// The last error is thrown.
