@@ -65,8 +65,7 @@ extension LabSuite {
                 let doomed = try I.preseed(2, servers[1], file: waiting, tag: "killed-join2")
                 defer { doomed.stop() }
                 _ = Self.expectOutput("Detected joining system \"micro02\"", third, within: 60, "killed daemon: micro02 proves itself")
-                let pidText = try String(contentsOfFile: servers[1].directory + "/microcloudd.pid", encoding: .utf8)
-                kill(try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+                try Failures.killDaemon(of: servers[1])
                 let late = try I.preseed(3, servers[2], file: waiting, tag: "killed-join3")
                 defer { late.stop() }
                 #expect(I.ends(third, within: 60), "the initiator ends:\n\(third.output)")

@@ -10,9 +10,18 @@ extension LabSuite {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 if run.output.contains(text) { return true }
+                // An ended program writes nothing more: no use waiting out the timeout.
+                if run.exitStatusNow() != nil { return run.output.contains(text) }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             return false
+        }
+
+        /// SIGKILL to a lab server's microcloudd (its pid file), as a crash or an OOM kill would end it.
+        static func killDaemon(of server: LabServer) throws {
+            let text = try String(contentsOfFile: server.directory + "/microcloudd.pid", encoding: .utf8)
+            let pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), "microcloudd.pid of \(server.name)")
+            kill(pid, SIGKILL)
         }
 
         static func preseedEverywhere(_ servers: [LabServer]) throws -> [Background] {

@@ -94,8 +94,7 @@ extension LabSuite {
                 let runs = try Failures.preseedEverywhere(servers)
                 defer { runs.forEach { $0.stop() } }
                 try #require(Failures.waitFor("] Join micro03 (budget", in: runs[0], timeout: 240), "initiator:\n\(runs[0].output)")
-                let pidText = try String(contentsOfFile: servers[2].directory + "/microcloudd.pid", encoding: .utf8)
-                kill(try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+                try Failures.killDaemon(of: servers[2])
                 #expect(I.ends(runs[0], within: 360), "the initiator ends within the step's budget:\n\(runs[0].output)")
                 let report = runs[0].output
                 print("--- initiator\n\(report)")
@@ -121,8 +120,7 @@ extension LabSuite {
                 let runs = try Failures.preseedEverywhere(servers)
                 defer { runs.forEach { $0.stop() } }
                 try #require(Failures.waitFor("] Join micro03 (budget", in: runs[0], timeout: 240), "initiator:\n\(runs[0].output)")
-                let pidText = try String(contentsOfFile: servers[1].directory + "/microcloudd.pid", encoding: .utf8)
-                kill(try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+                try Failures.killDaemon(of: servers[1])
                 #expect(I.ends(runs[0], within: 180), "the initiator ends within its budget:\n\(runs[0].output)")
                 let report = runs[0].output
                 print("--- initiator\n\(report)")

@@ -88,19 +88,23 @@ final class Background {
 
     /// Waits at most `seconds` for the exit; nil while it still runs.
     func wait(timeout seconds: Double) -> Int32? {
-        if let status { return status }
         let deadline = Date().addingTimeInterval(seconds)
-        repeat {
-            var raw: Int32 = 0
-            if waitpid(pid, &raw, WNOHANG) == pid {
-                let signal = raw & 0x7f
-                let s = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
-                status = s
-                return s
-            }
+        while true {
+            if let status = exitStatusNow() { return status }
+            guard Date() < deadline else { return nil }
             Thread.sleep(forTimeInterval: 0.2)
-        } while Date() < deadline
-        return nil
+        }
+    }
+
+    /// The exit status if the program has ended (reaped now if it just did), nil while it runs; never waits.
+    func exitStatusNow() -> Int32? {
+        if let status { return status }
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+        let signal = raw & 0x7f
+        let s = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+        status = s
+        return s
     }
 
     /// Ends the program if it still runs.
