@@ -4,15 +4,23 @@ import MicroCloudDaemon
 import MicroCloudKit
 import MicroCloudNet
 
-/// `microcloud demo`: a local demo cloud. Three lab servers in network namespaces, `microcloud join` waiting on
-/// servers 2 and 3 with the demo passphrase, and `microcloud init` opened in this terminal on server 1.
+/// `microcloud demo`: a local demo cloud. Three lab servers in network namespaces, each with LXD, MicroCeph and
+/// MicroOVN (the lab's, real Ceph and OVN daemons behind their APIs) and an uplink bridge, `microcloud join` waiting
+/// on servers 2 and 3 with the demo passphrase, and `microcloud init` opened in this terminal on server 1.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a local demo cloud: 3 lab servers, joiners waiting, and the wizard on the first (needs root).")
+        abstract: "Run a local demo cloud: 3 lab servers, joiners waiting, and the wizard on the first (needs root).",
+        discussion: """
+            Every server has LXD, MicroCeph and MicroOVN (real Ceph and OVN daemons behind the lab's APIs), three \
+            disks and an uplink bridge (\(DemoCloud.uplinkBridge)), so the wizard forms the whole cloud: a local \
+            disk per server, Ceph disks, Ceph networks, an OVN uplink per server and its addresses. With \
+            --lxd-only the servers have LXD alone and the wizard skips the Ceph and OVN screens.
+            """)
 
     @Option(help: "Number of lab servers (2 to 9).") var servers = 3
     @Flag(help: "Keep the lab running after the wizard ends (inspect it with scripts/lab exec I lxc cluster list).") var keep = false
+    @Flag(help: "Servers with LXD only: no MicroCeph or MicroOVN, so no Ceph disks and no OVN network.") var lxdOnly = false
 
     func run() async throws {
         guard getuid() == 0 else { throw ValidationError("The demo needs root: it creates network namespaces, loop disks and LXD daemons") }
@@ -21,8 +29,10 @@ struct DemoCommand: AsyncParsableCommand {
         let lab = repo + "/scripts/lab"
         let cli = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0]
             : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
-        try Shell.run([lab, "up", String(servers)])
+        let cloud = DemoCloud(lxdOnly: lxdOnly)
+        try Shell.run([lab, "up", String(servers)], environment: cloud.labEnvironment)
         let status = try LabStatus.read(lab)
+        try cloud.prepare(lab, status)
         let passphrase = Passphrase.generate(from: try Wordlist.shared())
         // In server 1's state dir (0700), readable by root only, gone with the lab; never in argv (`ps` shows argv to all).
         let secret = status[0].stateDir + "/demo-passphrase"
@@ -30,6 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("Cannot write the demo passphrase to \(secret)")
         }
         defer { try? FileManager.default.removeItem(atPath: secret) }
+        print(cloud.guide(status))
         var joiners: [pid_t] = []
         for (i, server) in status.enumerated().dropFirst() {
             let log = server.directory + "/join.log"
@@ -51,7 +62,8 @@ struct DemoCommand: AsyncParsableCommand {
             print("\(server.name): \(tail)")
         }
         if keep {
-            print("The lab keeps running. Try: \(lab) exec 2 lxc cluster list   — and \(lab) down when done.")
+            print("The lab keeps running. Look at it with\n" + cloud.inspection.map { "  \(lab) exec \($0)\n" }.joined()
+                  + "and take it down with \(lab) down.")
         } else {
             Self.keepBootstrapLog(from: status[0].stateDir)
             try Shell.run([lab, "down"])
@@ -95,6 +107,8 @@ enum Repository {
 /// A lab server as `scripts/lab status --json` describes it (the fields the demo needs).
 struct LabStatus: Decodable {
     let name: String
+    let subnet: String
+    let uplink: String
     let state_dir: String
     var stateDir: String { state_dir }
     var directory: String { (state_dir as NSString).deletingLastPathComponent }
@@ -107,8 +121,8 @@ struct LabStatus: Decodable {
 
 /// Programs the demo runs, through the one spawning helper.
 enum Shell {
-    static func run(_ args: [String]) throws {
-        let status = Subprocess.wait(try Subprocess.start(args))
+    static func run(_ args: [String], environment: [String: String] = [:]) throws {
+        let status = Subprocess.wait(try Subprocess.start(args, environment: environment))
         guard status == 0 else { throw ValidationError("`\(args.joined(separator: " "))` failed (exit \(status))") }
     }
 

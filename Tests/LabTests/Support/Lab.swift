@@ -123,6 +123,15 @@ enum Lab {
         return try await body(try status())
     }
 
+    /// For a body that brings the lab up itself (`microcloud demo` does): starts from a machine without this lab, and
+    /// always takes the lab down afterwards and checks that the machine is as it was.
+    static func around<T>(_ body: () throws -> T) throws -> T {
+        try down()
+        let before = try MachineSnapshot.take()
+        defer { downAndCompare(with: before) }
+        return try body()
+    }
+
     private static func downAndCompare(with before: MachineSnapshot) {
         do {
             try down()
