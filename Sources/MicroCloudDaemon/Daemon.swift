@@ -21,8 +21,12 @@ public actor Daemon {
     var joinResult: JoinResult?
     var joinTask: Task<Void, Never>?
     var lookupTask: Task<Void, Never>?
+    /// Initiator: derives the keys joiners announce they will prove with (see `prepareJoinerKeys`).
+    var prepareTask: Task<Void, Never>?
     /// This server's inventory, being collected since its session opened (see `prefetchInventory`).
     var inventoryPrefetch: (at: ContinuousClock.Instant, task: Task<Inventory, Error>)?
+    /// The last `services()` and when (see `recentServices`).
+    var servicesSnapshot: (at: ContinuousClock.Instant, value: [String: String])?
     var address: String
     var interface: String?
 
@@ -58,18 +62,23 @@ public actor Daemon {
 
     public func start() async throws {
         let handler: HTTPHandler = { [self] request, context in await self.handle(request, context) }
+        // Avahi probes a new name for ~0.75 s before anyone can see it: that starts first, beside binding and
+        // loading. With a fixed port nothing in the announcement waits for the bind.
+        let announceEarly = config.announce && config.port != 0
+        if announceEarly { announce() }
         tlsServer = try await HTTPServer.tls(host: address, port: config.port, credentials: identity.credentials,
                                              limits: Self.peerLimits, handler: handler)
         controlServer = try await HTTPServer.unix(path: config.controlSocket, handler: handler)
         log.info("listening", metadata: ["address": "\(address):\(config.port)", "control": "\(config.controlSocket)",
                                          "fingerprint": "\(identity.shortFingerprint)"])
-        if config.announce { announce() }
+        if config.announce && !announceEarly { announce() }
         watchTask = Task { [weak self] in await self?.watchHost() }
     }
 
     public func stop() async {
         watchTask?.cancel()
         lookupTask?.cancel()
+        prepareTask?.cancel()
         if let s = session { await s.end("The daemon is stopping") }
         publisher?.withdraw()
         publisher = nil
@@ -90,8 +99,10 @@ public actor Daemon {
     }
 
     func announcement() async -> ServiceAnnouncement {
-        ServiceAnnouncement(name: name, address: address, port: boundPort ?? config.port,
-                            shortFingerprint: identity.shortFingerprint, version: config.version, state: await stateWord())
+        let state = await stateWord()
+        return ServiceAnnouncement(name: name, address: address, port: boundPort ?? config.port,
+                                   shortFingerprint: identity.shortFingerprint, version: config.version, state: state,
+                                   joinSalt: state == "joining" ? session?.joinSalt.map(hexString) : nil)
     }
 
     private func announce() {
@@ -119,6 +130,10 @@ public actor Daemon {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             await endOrphanedSession()
+            if let task = prepareTask, await session?.isActive != true {
+                task.cancel()
+                prepareTask = nil
+            }
             if let s = session, await s.expireIfDue() {
                 log.notice("trust session timed out")
                 if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session timed out") }
@@ -140,9 +155,10 @@ public actor Daemon {
 
     // MARK: information
 
-    func serverInfo() async -> ServerInfo {
+    /// `recent`: services as `recentServices` has them (the trust exchange's answers), else asked now.
+    func serverInfo(recent: Bool = false) async -> ServerInfo {
         ServerInfo(name: name, address: address, version: config.version, fingerprint: identity.fingerprint,
-                   services: await services(), state: await stateWord())
+                   services: recent ? await recentServices() : await services(), state: await stateWord())
     }
 
     /// Whether a TLS caller is one of ours: a member of the cloud, or trusted by the running session.

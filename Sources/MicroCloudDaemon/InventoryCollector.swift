@@ -99,7 +99,7 @@ extension Daemon {
     private func inventoryCollection() async -> @Sendable () async throws -> Inventory {
         let collector = InventoryCollector(lxd: lxd, onlyDisks: config.onlyDisks)
         let (name, address, fingerprint, version) = (name, address, identity.fingerprint, config.version)
-        let services = await services()
+        let services = await recentServices()
         let sockets = self.sockets
         return {
             var inventory = try await collector.collect(name: name, address: address, fingerprint: fingerprint,

@@ -6,9 +6,10 @@ extension Daemon {
     /// Joiner: find the initiator (given address, or mDNS: a server announcing an open session), prove the
     /// passphrase to it, and wait for its confirmation (which arrives as a request on our peer API).
     func findInitiatorAndJoin(_ s: TrustSession, lookupTimeout: Duration) async {
-        // The key of our proof is derived while we look (it is the slow part of signing); the initiator's
-        // confirmation comes signed with the same salt, so checking it costs an HMAC.
-        let ownKey = Task { try await s.verifier.ownKey(passphrase: s.passphrase) }
+        // The key of our proof is derived while we look (it is the slow part of signing), with the salt we announce
+        // (the initiator derives it meanwhile too); the initiator's confirmation comes signed with the same salt,
+        // so checking it costs an HMAC.
+        let ownKey = Task { try await s.verifier.ownKey(passphrase: s.passphrase, salt: s.joinSalt) }
         do {
             let target: String
             var announced: ServiceAnnouncement?
@@ -29,7 +30,7 @@ extension Daemon {
                                           fingerprint: probe.fingerprint, message: line, announced: announced?.shortFingerprint))
             }
             let intent = JoinIntent(name: name, address: address, version: config.version,
-                                    certificate: identity.certificatePEM, services: await services())
+                                    certificate: identity.certificatePEM, services: await recentServices())
             let body = Array(try JSONEncoder().encode(intent))
             let header = try await ownKey.value.sign(body: body)
             let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,

@@ -41,6 +41,18 @@ struct ServiceSockets: Sendable {
 }
 
 extension Daemon {
+    /// How long the trust exchange reuses `services()`: it needs them several times within a second or two (our
+    /// intent, each intent checked, each answer, the confirmation), each time an LXD round trip on the way.
+    static let servicesFreshness: Duration = .seconds(10)
+
+    /// `services()`, reused while at most `servicesFreshness` old.
+    func recentServices() async -> [String: String] {
+        if let (at, value) = servicesSnapshot, ContinuousClock.now - at < Self.servicesFreshness { return value }
+        let value = await services()
+        servicesSnapshot = (ContinuousClock.now, value)
+        return value
+    }
+
     /// Installed services and their versions: LXD from `GET /1.0`, MicroCeph and MicroOVN from microcluster's
     /// `GET /core/1.0`; a socket that does not answer leaves its service out. MicroCloud is always there.
     func services() async -> [String: String] {

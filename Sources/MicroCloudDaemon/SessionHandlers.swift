@@ -28,15 +28,21 @@ extension Daemon {
                              initiatorAddress: open.initiator_address, initiatorName: open.initiator_name,
                              ownerPID: open.owner_pid)
         session = s
+        prepareTask?.cancel()
+        prepareTask = nil
         joinLog = EventLog()
         joinResult = nil
         log.notice("trust session opened", metadata: ["role": "\(open.role.rawValue)", "timeout": "\(open.timeout_seconds)s"])
         await refreshAnnouncement()
-        await prefetchInventory()
+        // The lookup (or the initiator's key preparation) starts before the inventory is asked for: both wait on
+        // the network, and the inventory is not needed until the joiners are in.
         if open.role == .joiner {
             let lookup = Duration.seconds(open.lookup_timeout_seconds ?? 60)
             lookupTask = Task { await self.findInitiatorAndJoin(s, lookupTimeout: lookup) }
+        } else {
+            prepareTask = Task { [interface, log] in await Self.prepareJoinerKeys(s, interface: interface, log: log) }
         }
+        await prefetchInventory()
         return .json(SessionOpened(passphrase: open.role == .initiator ? passphrase : nil,
                                    fingerprint: identity.fingerprint, expires_at: s.expiresAt))
     }
@@ -77,6 +83,7 @@ extension Daemon {
         if s.role == .initiator { await stopJoiners(of: s, reason: stop.reason) }
         await s.end(stop.reason)
         lookupTask?.cancel()
+        prepareTask?.cancel()
         log.notice("trust session ended", metadata: ["reason": "\(stop.reason)"])
         await refreshAnnouncement()
         return .json(["ended": true])
@@ -108,7 +115,7 @@ extension Daemon {
         guard let s = session, s.role == .initiator, await s.isActive else { return .error(400, "No active initiator session") }
         var failures: [String: String] = [:]
         let mine = JoinIntent(name: name, address: address, version: config.version,
-                              certificate: identity.certificatePEM, services: await services())
+                              certificate: identity.certificatePEM, services: await recentServices())
         let body = Array(try JSONEncoder().encode(mine))
         var sends: [(fingerprint: String, intent: JoinIntent, header: String)] = []
         var fresh: JoinKey?   // only for an intent whose key is not kept (not expected: every proven intent's is)
@@ -185,19 +192,19 @@ extension Daemon {
         }
         switch s.role {
         case .initiator:
-            if let refusal = JoinIntentRequest.serviceRefusal(intent, mine: await services()) { return refusal.response }
+            if let refusal = JoinIntentRequest.serviceRefusal(intent, mine: await recentServices()) { return refusal.response }
             if let problem = await s.addIntent(intent, fingerprint: certFP, key: s.verifier.keptKey(saltOf: header)) {
                 return .error(409, problem)
             }
             log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
-            return .json(await serverInfo())
+            return .json(await serverInfo(recent: true))
         case .joiner:
             guard let found = await s.initiator, found.fingerprint.hex == certFP else {
                 return .error(403, "Confirmation from a server we did not ask to join")
             }
             await s.confirm(by: certFP)
             log.notice("confirmed by the initiator", metadata: ["name": "\(intent.name)"])
-            return .json(await serverInfo())
+            return .json(await serverInfo(recent: true))
         }
     }
 

@@ -29,6 +29,9 @@ public actor TrustSession {
     public let initiatorName: String?
     /// The local process that opened the session; the daemon ends the session when it is gone.
     public let ownerPID: Int32?
+    /// Joiner: the salt of our passphrase proof, fresh for this session and announced from its start, so the
+    /// initiator derives our key while we look for it (see `PassphraseVerifier.prepare`).
+    public nonisolated let joinSalt: [UInt8]?
 
     public init(role: SessionRole, passphrase: String, timeout: Duration,
                 initiatorAddress: String? = nil, initiatorName: String? = nil, ownerPID: Int32? = nil) {
@@ -38,6 +41,7 @@ public actor TrustSession {
         self.expiresAt = Date().addingTimeInterval(TimeInterval(timeout.components.seconds))
         self.initiatorAddress = initiatorAddress
         self.initiatorName = initiatorName
+        self.joinSalt = role == .joiner ? Crypto.randomBytes(JoinSignature.saltLength) : nil
     }
 
     public var isActive: Bool { endReason == nil && Date() < expiresAt }
@@ -83,6 +87,7 @@ public actor TrustSession {
     public func end(_ reason: String) async {
         guard endReason == nil else { return }
         endReason = reason
+        verifier.close()
         await events.append(SessionEvent(kind: .ended, message: reason))
         await events.close()
     }

@@ -5,7 +5,7 @@ extension LabSuite {
     /// Issue 10, reproducer 1: wrong join intents sent all at once used to be verified one after another on the
     /// daemon's actor (100 of 100, against a limit of 10) while `GET /1.0` stalled for seconds. The real
     /// `microcloudd` on a loopback address; the attacker (another process, from 127.0.0.51) signs its intents the
-    /// way `JoinSignature` does (scrypt N=2^15 r=8 p=1, HMAC-SHA256 over the body) and a third address probes
+    /// way `JoinSignature` does (scrypt N=2^14 r=8 p=2, HMAC-SHA256 over the body) and a third address probes
     /// `GET /1.0` throughout.
     @Suite(.serialized)
     struct ConcurrentGuessTests {
@@ -76,7 +76,7 @@ extension LabSuite {
 
         def sign(secret):
             salt = os.urandom(16)
-            key = hashlib.scrypt(secret.encode(), salt=salt, n=1 << 15, r=8, p=1, maxmem=64 << 20, dklen=32)
+            key = hashlib.scrypt(secret.encode(), salt=salt, n=1 << 14, r=8, p=2, maxmem=64 << 20, dklen=32)
             return "MicroCloud-1.0 %s:%s" % (salt.hex(), hmac.new(key, body, hashlib.sha256).hexdigest())
 
         def request(source, method, path, headers={}, data=b""):

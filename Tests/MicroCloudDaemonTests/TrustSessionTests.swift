@@ -45,6 +45,15 @@ struct TrustSessionTests {
         let intents = await session.intents
         #expect(intents.count == 2)
         for (fp, _) in intents { #expect(await session.intentKey(for: fp) != nil) }
+        // Each joiner proved with the salt it announces for its session (which the initiator may derive early).
+        for k in 1...2 {
+            let joiner = try #require(await cloud.daemons[k].session)
+            let salt = try #require(joiner.joinSalt)
+            #expect(await cloud.daemons[k].announcement().joinSalt == hexString(salt))
+            let fp = cloud.daemons[k].identity.fingerprint
+            #expect(await session.intentKey(for: fp)?.salt == salt)
+        }
+        #expect(await cloud.daemons[0].announcement().joinSalt == nil, "an initiator announces no salt")
         try await cloud.control(0).confirm(intents.map(\.fingerprint))
         for k in 1...2 {
             let confirmed = try await cloud.waitEvent(k, .confirmed)

@@ -34,6 +34,17 @@ import Testing
         #expect(throws: TXTRecordError.badPort(0)) { try TXTRecord.parse(TXTRecord.encode(sample), port: 0) }
     }
 
+    @Test func aJoinersSaltRoundTripsAndABadOneIsIgnored() {
+        var a = sample
+        a.state = "joining"
+        a.joinSalt = String(repeating: "0f", count: JoinSignature.saltLength)
+        #expect(TXTRecord.decode(TXTRecord.encode(a), port: a.port) == a)
+        #expect(TXTRecord.decode(TXTRecord.encode(sample), port: 9443)?.joinSalt == nil)
+        for bad in ["salt=0f0f", "salt=" + String(repeating: "zz", count: JoinSignature.saltLength)] {
+            #expect(TXTRecord.decode(TXTRecord.encode(sample) + [bad], port: 9443) == sample)
+        }
+    }
+
     @Test func unknownKeysAndOddEntriesAreIgnored() {
         let txt = ["future=thing", "flag", "=novalue"] + TXTRecord.encode(sample) + ["NAME=shadowed", "extra=1"]
         #expect(TXTRecord.decode(txt, port: 9443) == sample)

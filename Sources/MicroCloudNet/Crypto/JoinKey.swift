@@ -10,7 +10,7 @@ public struct JoinKey: Sendable, Equatable, CustomStringConvertible {
         try derive(passphrase: passphrase, salt: Crypto.randomBytes(JoinSignature.saltLength))
     }
 
-    static func derive(passphrase: String, salt: [UInt8]) throws -> JoinKey {
+    public static func derive(passphrase: String, salt: [UInt8]) throws -> JoinKey {
         JoinKey(salt: salt, key: try Crypto.scrypt(password: passphrase, salt: salt))
     }
 

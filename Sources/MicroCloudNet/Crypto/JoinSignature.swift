@@ -13,7 +13,7 @@ public enum JoinSignatureCheck: Sendable, Equatable {
 /// can't be reused for another body, and the scrypt cost slows offline guessing of the passphrase.
 public enum JoinSignature {
     public static let scheme = "MicroCloud-1.0"
-    static let saltLength = 16
+    public static let saltLength = 16
     static let macLength = 32
 
     public static func sign(body: [UInt8], passphrase: String) throws -> String {
