@@ -11,9 +11,11 @@ extension LabSuite {
         /// Starts the smoke test in tmux; `crash` makes it die on purpose once the screen is up.
         /// The Swift runtime's backtracer is told not to be interactive: on a terminal it would wait for a key after
         /// the crash with the terminal in raw mode, and this test is about what our own crash handler restores.
-        static func start(_ tmux: Tmux, out: String, crash: Bool = false) throws {
-            try tmux.start("env MICROCLOUD_TUI_SMOKE_OUT=\(out) \(crash ? "MICROCLOUD_TUI_SMOKE_CRASH=1 SWIFT_BACKTRACE=interactive=no " : "")"
-                           + "TERM=xterm-256color LANG=C.UTF-8 "
+        /// `locale` is the smoke test's LANG and LC_ALL; `delay` holds it back a second (for `tmux pipe-pane`).
+        static func start(_ tmux: Tmux, out: String, crash: Bool = false, locale: String = "C.UTF-8", delay: Bool = false) throws {
+            try tmux.start((delay ? "sleep 1; " : "")
+                           + "env MICROCLOUD_TUI_SMOKE_OUT=\(out) \(crash ? "MICROCLOUD_TUI_SMOKE_CRASH=1 SWIFT_BACKTRACE=interactive=no " : "")"
+                           + "TERM=xterm-256color LANG=\(locale) LC_ALL=\(locale) "
                            + "\(binary) --testing-library swift-testing --filter CursesSmokeTests; echo SMOKE-EXITED $?; "
                            + "stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; sleep 120")
         }

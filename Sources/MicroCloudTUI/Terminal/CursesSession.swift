@@ -49,7 +49,10 @@ final class CursesSession {
         // Before newterm: curses installs its own SIGINT/SIGTERM/SIGWINCH handlers only where none is set.
         TerminalGuard.install(wakeFD: link.wakeWrite, logPath: options.logPath)
 
-        guard let sp = newterm(nil, cw_stdout(), cw_stdin()) else {
+        let withoutRep = TerminfoWithoutRep.prepare(term: ProcessInfo.processInfo.environment["TERM"])
+        let newScreen = newterm(nil, cw_stdout(), cw_stdin())
+        withoutRep?.finish()
+        guard let sp = newScreen else {
             return "this terminal type is unknown to curses (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))"
         }
         screenRef = sp
