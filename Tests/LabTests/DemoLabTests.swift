@@ -42,6 +42,11 @@ extension LabSuite {
                 tmux.keys("q")
                 let after = try tmux.wait(for: "DEMO-EXITED [0-9]+", timeout: 120)
                 #expect(after.contains("DEMO-EXITED 0"), "the demo ended well:\n\(tmux.history())")
+                // The answers the demo suggested before the wizard opened are the ones typed here, which worked.
+                let u = LabSuite.OVNPreseed.Uplink()
+                let printed = tmux.history().replacingOccurrences(of: "\n", with: "")
+                #expect(printed.contains("IPv4 gateway \(u.gateway4), range \(u.first) to \(u.last)"),
+                        "the demo's guide names working OVN answers:\n\(tmux.history())")
                 let status = try Lab.run("status").stdout
                 #expect(status.contains("lab is down"), "the demo took its lab down:\n\(status)")
             }
