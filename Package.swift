@@ -25,11 +25,12 @@ let package = Package(
         // No pkgConfig for ncursesw and avahi: their .pc files add -D flags, which SwiftPM rejects with a warning; the shim sets what it needs.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "MicroCloudKit", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Crypto and X.509 use swift-nio-ssl's BoringSSL (module CNIOBoringSSL, reached through NIOSSL): one crypto
+        // library in the process instead of the system OpenSSL beside it.
         .target(name: "MicroCloudNet", dependencies: [
-            "MicroCloudKit", "COpenSSL", "CAvahi",
+            "MicroCloudKit", "CAvahi",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

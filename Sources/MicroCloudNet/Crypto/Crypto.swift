@@ -1,12 +1,14 @@
-import COpenSSL
+// swift-nio-ssl's BoringSSL, which the TLS layer links anyway: one crypto library in the process, not the system
+// OpenSSL beside it (its start-up alone made ~3 MiB resident).
+import CNIOBoringSSL
 
-/// A failure inside OpenSSL, with OpenSSL's own reason when it gave one.
+/// A failure inside BoringSSL, with its own reason when it gave one.
 public struct CryptoError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 
-    /// `what` plus the oldest queued OpenSSL error (the queue is cleared so later calls start clean).
+    /// `what` plus the oldest queued BoringSSL error (the queue is cleared so later calls start clean).
     static func openSSL(_ what: String) -> CryptoError {
         let code = ERR_get_error()
         ERR_clear_error()
@@ -18,14 +20,14 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The primitives the trust layer needs, all from the system OpenSSL.
+/// The primitives the trust layer needs, all from BoringSSL.
 public enum Crypto {
-    /// Bytes from OpenSSL's CSPRNG. A CSPRNG that cannot produce bytes leaves nothing safe to do, so that traps.
+    /// Bytes from BoringSSL's CSPRNG. A CSPRNG that cannot produce bytes leaves nothing safe to do, so that traps.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0, "randomBytes: negative count")
         var out = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return out }
-        let ok = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
+        let ok = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, $0.count) }
         precondition(ok == 1, "RAND_bytes failed: the system random generator is unusable")
         return out
     }
@@ -35,7 +37,7 @@ public enum Crypto {
         var length: UInt32 = 0
         // HMAC() wants non-null pointers even for empty input; a one-byte buffer with count 0 gives one.
         let k = key.isEmpty ? [0] : key, d = data.isEmpty ? [0] : data
-        let result: UnsafeMutablePointer<UInt8>? = HMAC(EVP_sha256(), k, Int32(key.count), d, data.count, &out, &length)
+        let result: UnsafeMutablePointer<UInt8>? = HMAC(EVP_sha256(), k, key.count, d, data.count, &out, &length)
         precondition(result != nil && length == 32, "HMAC-SHA256 failed")
         return Array(out.prefix(Int(length)))
     }
@@ -47,7 +49,7 @@ public enum Crypto {
                               length: Int = 32) throws -> [UInt8] {
         guard n > 1, n & (n - 1) == 0 else { throw CryptoError("scrypt: N must be a power of two above 1, got \(n)") }
         guard r > 0, p > 0, length > 0 else { throw CryptoError("scrypt: r, p and length must be positive") }
-        // OpenSSL refuses work above maxmem (default 32 MiB, just under what N=2^15 r=8 needs): allow what the
+        // BoringSSL refuses work above maxmem (default 32 MiB, just under what N=2^15 r=8 needs): allow what the
         // parameters need plus slack, so the parameters alone decide the cost.
         let needed = 128 * r * (n + p + 2)
         let maxmem = needed + (1 << 20)
@@ -55,7 +57,7 @@ public enum Crypto {
         var out = [UInt8](repeating: 0, count: length)
         // As with HMAC: non-null pointers for empty inputs.
         let pw = pass.isEmpty ? [0] : pass.map { CChar(bitPattern: $0) }, s = salt.isEmpty ? [0] : salt
-        let ok = EVP_PBE_scrypt(pw, pass.count, s, salt.count, n, r, p, maxmem, &out, length)
+        let ok = EVP_PBE_scrypt(pw, pass.count, s, salt.count, n, r, p, Int(maxmem), &out, length)
         guard ok == 1 else { throw CryptoError.openSSL("scrypt(N=\(n), r=\(r), p=\(p)) failed") }
         return out
     }

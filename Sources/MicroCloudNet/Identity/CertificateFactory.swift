@@ -1,20 +1,20 @@
-import COpenSSL
+import CNIOBoringSSL
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Makes and reads X.509 certificates with the system OpenSSL.
+/// Makes and reads X.509 certificates with BoringSSL (swift-nio-ssl's, the one the TLS layer uses).
 enum CertificateFactory {
     /// P-256 key + self-signed certificate: CN = name, SAN = name + addresses, CA:FALSE, 10 years, random serial.
-    /// keyUsage includes keyCertSign because BoringSSL (swift-nio-ssl) only accepts a self-signed certificate as a
-    /// trust root when it may sign certificates; OpenSSL and LXD don't mind either way.
+    /// keyUsage includes keyCertSign because BoringSSL only accepts a self-signed certificate as a trust root when it
+    /// may sign certificates; OpenSSL and LXD don't mind either way.
     static func makeSelfSigned(name: String, addresses: [String]) throws -> TLSCredentials {
         try validate(name: name)
         let ips = try addresses.map(normaliseAddress).filter { !$0.isEmpty }
 
-        guard let key = cossl_ec_p256_gen() else { throw CryptoError.openSSL("generating a P-256 key") }
+        let key = try generateP256Key()
         defer { EVP_PKEY_free(key) }
         guard let cert = X509_new() else { throw CryptoError.openSSL("X509_new") }
         defer { X509_free(cert) }
@@ -27,8 +27,9 @@ enum CertificateFactory {
         guard X509_set_pubkey(cert, key) == 1 else { throw CryptoError.openSSL("setting the public key") }
 
         let subject = X509_get_subject_name(cert)
-        guard X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_UTF8, "MicroCloud", -1, -1, 0) == 1,
-              X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, name, -1, -1, 0) == 1,
+        let organisation = Array("MicroCloud".utf8), commonName = Array(name.utf8)
+        guard X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_UTF8, organisation, organisation.count, -1, 0) == 1,
+              X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, commonName, commonName.count, -1, 0) == 1,
               X509_set_issuer_name(cert, subject) == 1
         else { throw CryptoError.openSSL("setting the subject name") }
 
@@ -52,7 +53,7 @@ enum CertificateFactory {
         var der: UnsafeMutablePointer<UInt8>? = nil
         let length = i2d_X509(cert, &der)
         guard length > 0, let der else { throw CryptoError.openSSL("encoding the certificate as DER") }
-        defer { CRYPTO_free(der, #fileID, #line) }
+        defer { OPENSSL_free(der) }
         return Array(UnsafeBufferPointer(start: der, count: Int(length)))
     }
 
@@ -94,11 +95,27 @@ enum CertificateFactory {
         return bare
     }
 
+    private static func generateP256Key() throws -> OpaquePointer {
+        guard let ec = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1) else {
+            throw CryptoError.openSSL("EC_KEY_new_by_curve_name(P-256)")
+        }
+        guard EC_KEY_generate_key(ec) == 1, let key = EVP_PKEY_new() else {
+            EC_KEY_free(ec)
+            throw CryptoError.openSSL("generating a P-256 key")
+        }
+        guard EVP_PKEY_assign_EC_KEY(key, ec) == 1 else {  // on success the key owns `ec`
+            EC_KEY_free(ec)
+            EVP_PKEY_free(key)
+            throw CryptoError.openSSL("EVP_PKEY_assign_EC_KEY")
+        }
+        return key
+    }
+
     private static func setRandomSerial(_ cert: OpaquePointer) throws {
         var bytes = Crypto.randomBytes(16)
         bytes[0] &= 0x7F  // positive and at most 16 bytes in DER
         bytes[0] |= 0x40  // and never a short (or zero) serial
-        guard let bn = BN_bin2bn(bytes, Int32(bytes.count), nil) else { throw CryptoError.openSSL("BN_bin2bn") }
+        guard let bn = BN_bin2bn(bytes, bytes.count, nil) else { throw CryptoError.openSSL("BN_bin2bn") }
         defer { BN_free(bn) }
         guard BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != nil else {
             throw CryptoError.openSSL("setting the serial number")
@@ -108,7 +125,7 @@ enum CertificateFactory {
     private static func addExtension(_ cert: OpaquePointer, _ nid: Int32, _ value: String) throws {
         var ctx = X509V3_CTX()
         X509V3_set_ctx(&ctx, cert, cert, nil, nil, 0)
-        guard let ext = X509V3_EXT_conf_nid(nil, &ctx, nid, value) else {
+        guard let ext = X509V3_EXT_nconf_nid(nil, &ctx, nid, value) else {
             throw CryptoError.openSSL("building extension \(String(cString: OBJ_nid2sn(nid))) = \(value)")
         }
         defer { X509_EXTENSION_free(ext) }
