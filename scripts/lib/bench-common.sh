@@ -26,9 +26,16 @@ build_debug() {
 # once on two cores). The lab starts this microcloudd.
 BENCH_BUILD=${BENCH_BUILD:-debug}
 BENCH_BIN=$PWD/.build/$BENCH_BUILD
+# swift_build CONFIG PRODUCT. A release build is linked as it ships (README): the Swift runtime and Foundation
+# statically (--static-swift-stdlib), which takes ~4 MiB off each process's resident memory. Every release build
+# here passes the same flags, since a change of flags rebuilds the whole tree.
+swift_build() {
+  if [ "$1" = release ]; then swift build -c release --static-swift-stdlib --product "$2" >/dev/null
+  else swift build -c "$1" --product "$2" >/dev/null; fi
+}
 build_lab() {
-  swift build -c "$BENCH_BUILD" --product microcloud >/dev/null
-  swift build -c "$BENCH_BUILD" --product microcloudd >/dev/null
+  swift_build "$BENCH_BUILD" microcloud
+  swift_build "$BENCH_BUILD" microcloudd
   export MICROCLOUDD=$BENCH_BIN/microcloudd
 }
 
