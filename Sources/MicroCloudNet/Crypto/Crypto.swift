@@ -43,8 +43,8 @@ public enum Crypto {
     }
 
     /// scrypt (RFC 7914). The defaults (N=2^14, r=8, p=2) cost what N=2^15 p=1 costs (2·N·r·p block mixes, a
-    /// fraction of a second) in half the working memory: OpenSSL runs the p lanes one after the other over one
-    /// 128·r·N = 16 MiB table, so a daemon checking proofs stays small while a guess costs as much time as before.
+    /// fraction of a second) in half the working memory: BoringSSL (as OpenSSL) runs the p lanes one after the other
+    /// over one 128·r·N = 16 MiB table, so a daemon checking proofs stays small while a guess costs as much as before.
     public static func scrypt(password: String, salt: [UInt8], n: UInt64 = 1 << 14, r: UInt64 = 8, p: UInt64 = 2,
                               length: Int = 32) throws -> [UInt8] {
         guard n > 1, n & (n - 1) == 0 else { throw CryptoError("scrypt: N must be a power of two above 1, got \(n)") }
