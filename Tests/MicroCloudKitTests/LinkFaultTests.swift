@@ -11,6 +11,7 @@ struct LinkFaultTests {
         ("dial tcp 10.0.0.1:8443: connect: network is unreachable", true),
         ("10.0.0.12:9443: timed out connecting after 300 s", true),
         ("Get \"https://10.0.0.1:8443/1.0\": dial tcp 10.0.0.1:8443: i/o timeout", true),
+        ("m3: unable to connect to any of the cluster members specified in the join token (10.0.0.1:8443: 10.0.0.1:8443: timed out after 10 s waiting for the TLS handshake)", true),
         ("10.0.0.12:9443: connection refused", false),
         ("m2: unable to connect to any of the cluster members specified in the join token (10.0.0.1:8443 presents certificate 0123456789ab, the token expects 5ee1b7e4f2c0)", false),
         ("LXD on m2: PUT /1.0/cluster failed (400): No matching cluster join operation found", false),

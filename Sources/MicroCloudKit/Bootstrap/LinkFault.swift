@@ -22,6 +22,9 @@ public enum LinkFault {
     static let transientPhrases = [
         "host unreachable", "no route to host", "network unreachable", "network is unreachable", "host is down",
         "timed out connecting", "connection timed out", "i/o timeout",
+        // Connected, then silence: the cable went out between the SYN and the handshake (a TLS server answers a
+        // ClientHello at once, so a handshake that never ends is the path, not the peer's choice).
+        "waiting for the tls handshake",
     ]
 
     /// Whether an error reads as a link fault.
