@@ -55,15 +55,12 @@ public struct Screen: Equatable, Sendable {
             }
             for byte in bytes where byte >= 0x20 && byte != 0x7F {  // control characters take no cell
                 if x >= limit { break }
-                set(row, x, Cell(Screen.asciiText[Int(byte)], style: style))
+                set(row, x, Cell(ascii: byte, style: style))
                 x += 1
             }
             return x
         }
     }
-
-    /// One string per ASCII byte, so drawing a character makes no new string.
-    private static let asciiText: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
 
     /// Fills a rectangle (clipped to the screen) with one narrow grapheme.
     public mutating func fill(_ rect: Rect, with text: String = " ", style: Style = .normal) {
@@ -149,14 +146,14 @@ public struct Screen: Equatable, Sendable {
         let i = row + x
         let old = cells[i]
         if old.width == 0, x > 0, cells[i - 1].width == 2 {
-            cells[i - 1] = Cell(" ", style: cells[i - 1].style)
+            cells[i - 1] = Cell(ascii: 0x20, style: cells[i - 1].style)
         } else if old.width == 2, x + 1 < size.width {
-            cells[i + 1] = Cell(" ", style: old.style)
+            cells[i + 1] = Cell(ascii: 0x20, style: old.style)
         }
         cells[i] = cell
         if cell.width == 2 {
             let next = cells[i + 1]
-            if next.width == 2, x + 2 < size.width { cells[i + 2] = Cell(" ", style: next.style) }
+            if next.width == 2, x + 2 < size.width { cells[i + 2] = Cell(ascii: 0x20, style: next.style) }
             cells[i + 1] = .continuation(cell.style)
         }
     }
