@@ -12,8 +12,10 @@ public struct ControlClient: Sendable {
         self.transport = HTTPClient.unix(path: stateDir + "/control.socket", timeout: .seconds(60))
     }
 
-    public func info() async throws -> ServerInfo {
-        try await call(HTTPRequest(method: "GET", path: "/1.0"), as: ServerInfo.self)
+    /// `recentServices`: services as the daemon last saw them within 10 s (no LXD round trip when it did), for a
+    /// caller that wants the name and address on its way to a session; otherwise asked now.
+    public func info(recentServices: Bool = false) async throws -> ServerInfo {
+        try await call(HTTPRequest(method: "GET", path: recentServices ? "/1.0?services=recent" : "/1.0"), as: ServerInfo.self)
     }
 
     /// Opens a session owned by this process: the daemon ends it when this process ends, however it ends.

@@ -37,7 +37,10 @@ struct Route: Sendable {
 
 extension Daemon {
     static let routes: [Route] = [
-        Route(method: "GET", path: "/1.0", access: .public) { d, _, _ in .json(await d.serverInfo()) },
+        // `?services=recent` (the local CLI starting a session, which wants our name): services up to 10 s old.
+        Route(method: "GET", path: "/1.0", access: .public) { d, r, c in
+            .json(await d.serverInfo(recent: c.isLocal && r.query["services"] == "recent"))
+        },
         Route(method: "POST", path: "/1.0/session/join", access: .passphrase) { d, r, c in await d.receiveIntent(r, c) },
         Route(method: "PUT", path: "/1.0/session/stop", access: .sessionPeer) { d, r, _ in
             try await d.peerStop(r.decode(SessionStop.self))

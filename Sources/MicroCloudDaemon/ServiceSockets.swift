@@ -48,9 +48,7 @@ extension Daemon {
     /// `services()`, reused while at most `servicesFreshness` old.
     func recentServices() async -> [String: String] {
         if let (at, value) = servicesSnapshot, ContinuousClock.now - at < Self.servicesFreshness { return value }
-        let value = await services()
-        servicesSnapshot = (ContinuousClock.now, value)
-        return value
+        return await services()
     }
 
     /// Installed services and their versions: LXD from `GET /1.0`, MicroCeph and MicroOVN from microcluster's
@@ -63,6 +61,7 @@ extension Daemon {
             }
             for await (kind, version) in group { if let version { out[kind.rawValue] = version } }
         }
+        servicesSnapshot = (ContinuousClock.now, out)   // the newest answer is what `recentServices` reuses
         return out
     }
 

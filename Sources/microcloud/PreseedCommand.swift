@@ -40,7 +40,7 @@ struct PreseedCommand: AsyncParsableCommand {
             return
         }
         let control = ControlClient(stateDir: daemon.stateDir)
-        let me = try await control.info()
+        let me = try await control.info(recentServices: true)
         let isInitiator = preseed.initiator == me.name || (preseed.initiatorAddress != nil && preseed.initiatorAddress == me.address)
         if isInitiator {
             try await PreseedInitiator(preseed: preseed, control: control, out: out, dryRun: dryRun).run()

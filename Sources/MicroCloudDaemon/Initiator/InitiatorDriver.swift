@@ -38,7 +38,7 @@ public final class InitiatorDriver: Sendable {
     private let running = Locked<Bootstrapper?>(nil)
 
     public init(control: ControlClient) async throws {
-        let info = try await control.info()
+        let info = try await control.info(recentServices: true)
         let identity = try control.identity()
         self.control = control
         self.version = info.version
