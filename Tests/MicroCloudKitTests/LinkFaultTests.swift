@@ -26,6 +26,7 @@ struct LinkFaultTests {
         ("10.0.0.13:9443: connection closed during TLS (peer may have rejected the handshake)", true),
         ("10.0.0.13:9443: connection closed before a complete response", true),
         ("10.0.0.13:9443: connection reset by peer", true),
+        ("10.0.0.13:9443: TLS handshake failed: Error:  EOF during handshake", true),
         ("10.0.0.13:9443: host unreachable", true),
         ("10.0.0.13:9443: connection refused", false),
         ("10.0.0.13:9443: TLS handshake failed: CERTIFICATE_VERIFY_FAILED", false),

@@ -73,8 +73,15 @@ host_veths_gone() {
   ! ip -o link show 2>/dev/null | grep -Eq ": ${LAB_NS_PREFIX}[0-9]+-[eu]@"
 }
 
+# The host ends of our veths, by name. Deleting one end deletes its peer at once, even while the namespace lives on:
+# a TCP connection orphaned by a pulled cable keeps retransmitting and holds its namespace (and so the veth) for minutes.
+host_veths() {
+  ip -o link show 2>/dev/null | sed -nE "s/^[0-9]+: (${LAB_NS_PREFIX}[0-9]+-[eu])@.*/\1/p"
+}
+
 net_down() {
-  local ns
+  local ns link
+  for link in $(host_veths); do ip link del "$link" 2>/dev/null || true; done
   for ns in $(lab_namespaces); do ip netns del "$ns"; done
   ip link del "$LAB_BRIDGE" 2>/dev/null || true
   ip link del "$LAB_UPLINK_BRIDGE" 2>/dev/null || true

@@ -41,7 +41,7 @@ public enum LinkFault {
 
     static let brokenPhrases = [
         "connection closed during tls", "connection closed before a complete response", "connection reset by peer",
-        "connection closed by peer",
+        "connection closed by peer", "eof during handshake",
     ]
 
     /// What a request that is safe to repeat (a read, a cursor-based poll) is tried again on.

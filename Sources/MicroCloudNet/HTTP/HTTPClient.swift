@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// HTTP/1.1 client over a unix socket or TCP+TLS with a pinned server certificate. One connection per request:
 /// simple, and a broken exchange can never poison the next one.
@@ -51,9 +52,11 @@ public final class HTTPClient: HTTPTransport, Sendable {
         let pin: PinObservation
         if case .tls(_, _, _, let p, _) = endpoint { pin = PinObservation(pin: p) } else { pin = PinObservation(pin: .any) }
 
+        // The request waits in the TLS handler until the handshake is done: a failure before then sent nothing.
+        let handshake = Locked(false)
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
-            channel = try await connect(pin: pin)
+            channel = try await connect(pin: pin, handshake: handshake)
         } catch var error as TransportError {
             error.sentNothing = true
             throw error
@@ -78,12 +81,16 @@ public final class HTTPClient: HTTPTransport, Sendable {
         } catch {
             if Task.isCancelled { throw CancellationError() }
             if let mismatch = pin.mismatch { throw TransportError(target: target, reason: mismatch) }
-            if timedOut.current { throw TransportError(target: target, reason: "timed out after \(timeout.secondsText)") }
-            throw TransportError(target: target, reason: failureReason(error, timeout: timeout))
+            let sentNothing: Bool
+            if case .tls = endpoint { sentNothing = !handshake.current } else { sentNothing = false }
+            if timedOut.current {
+                throw TransportError(target: target, reason: "timed out after \(timeout.secondsText)", sentNothing: sentNothing)
+            }
+            throw TransportError(target: target, reason: failureReason(error, timeout: timeout), sentNothing: sentNothing)
         }
     }
 
-    private func connect(pin: PinObservation) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
+    private func connect(pin: PinObservation, handshake: Locked<Bool>) async throws -> NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart> {
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(timeout.timeAmount)
         switch endpoint {
@@ -105,6 +112,7 @@ public final class HTTPClient: HTTPTransport, Sendable {
                         promise.succeed(pin.check(certificates))
                     })
                     try channel.pipeline.syncOperations.addHandler(tls)
+                    try channel.pipeline.syncOperations.addHandler(HandshakeMark(done: handshake))
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
                 }
@@ -171,5 +179,17 @@ public final class HTTPClient: HTTPTransport, Sendable {
             }
         }
         throw ExchangeFailure.incompleteResponse
+    }
+}
+
+/// Notes that the TLS handshake completed, so a later failure is known to have come after the request could leave.
+private final class HandshakeMark: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let done: Locked<Bool>
+    init(done: Locked<Bool>) { self.done = done }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { done.set(true) }
+        context.fireUserInboundEventTriggered(event)
     }
 }
