@@ -35,6 +35,7 @@ let package = Package(
         // No pkgConfig for ncursesw and avahi: their .pc files add -D flags, which SwiftPM rejects with a warning; the shim sets what it needs.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "MicroCloudKit", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Crypto and X.509 use swift-nio-ssl's BoringSSL (module CNIOBoringSSL, reached through NIOSSL): one crypto
@@ -58,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], linkerSettings: releaseLinking),
         .executableTarget(name: "microcloudd", dependencies: [
-            "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit",
+            "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], linkerSettings: releaseLinking),

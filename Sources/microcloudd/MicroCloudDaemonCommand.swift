@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Foundation
 import Logging
 import MicroCloudDaemon
@@ -24,6 +25,10 @@ struct MicroCloudDaemonCommand: AsyncParsableCommand {
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
 
     func run() async throws {
+        // Each key derivation allocates and frees a 16 MiB scrypt table. With the threshold fixed (at glibc's own
+        // default), such buffers are always mapped and given back when freed; left dynamic, glibc raises the
+        // threshold at the first free and keeps the next table in its heap for good.
+        _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
         var config = DaemonConfig(name: name ?? Daemon.hostName())
         config.nameFollowsHost = name == nil
         config.stateDir = stateDir
