@@ -100,6 +100,7 @@ final class CursesSession {
             // sequence to time out, an idle wizard sleeps here until something happens.
             let waitMs: Int32 = decoder.hasPending ? (decoder.isInPaste ? 250 : 25) : -1
             _ = poll(&fds, 2, waitMs)
+            TerminalGuard.parkIfCrashed()
             var quit = false
             var drawNow = false
             var events: [TerminalEvent] = []
@@ -118,6 +119,7 @@ final class CursesSession {
                 defer { s.pendingScreen = nil }
                 return s.pendingScreen
             }) {
+                TerminalGuard.parkIfCrashed()
                 blit(screen)
             }
             if quit { return }

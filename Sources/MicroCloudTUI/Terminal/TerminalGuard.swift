@@ -19,6 +19,15 @@ enum TerminalGuard {
     nonisolated(unsafe) static var crashNoteLength = 0
     nonisolated(unsafe) static let oldActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     nonisolated(unsafe) static var atexitRegistered = false
+    /// Set by the crash handler before it gives the terminal back: the curses thread must not touch curses again
+    /// (a draw or a read after endwin re-enters raw mode while the backtracer takes its seconds).
+    nonisolated(unsafe) static var crashed: Int32 = 0
+
+    /// For the curses thread: once a crash began, stop here until the process ends.
+    static func parkIfCrashed() {
+        guard crashed != 0 else { return }
+        while true { pause() }
+    }
 
     /// Signals that become events: the handler only writes a byte to the wake pipe (async-signal-safe).
     static let wakeSignals: [(Int32, UInt8)] = [(SIGINT, WakeByte.interrupt), (SIGTERM, WakeByte.terminate),
@@ -111,6 +120,7 @@ private func wakeHandler(_ sig: Int32) {
 }
 
 private func crashHandler(_ sig: Int32) {
+    TerminalGuard.crashed = 1
     TerminalGuard.emergencyRestore()
     if let note = TerminalGuard.crashNote { _ = write(2, note, TerminalGuard.crashNoteLength) }
     // Hand the signal to whoever had it before (the Swift backtracer, or the default action that dumps core).
