@@ -23,11 +23,13 @@ public final class VirtualTerminal: Terminal, @unchecked Sendable {
     private var changedCells = 0
     private var failureList: [String] = []
     public let isASCII: Bool
-    /// How long a `waitUntil` step (or an empty script with nothing else to wait for) waits at most.
+    /// How long a `waitUntil` step (or an empty script with nothing else to wait for) waits at most: long enough for
+    /// a unit pass on two loaded cores, where every test of the process shares one key-derivation lane (~0.65 s a
+    /// key in a debug build); only a failing test waits it out.
     public let waitLimit: Duration
 
     public init(size: Size = Size(width: 80, height: 24), script: [Step] = [], ascii: Bool = false,
-                waitLimit: Duration = .seconds(15)) {
+                waitLimit: Duration = .seconds(60)) {
         self.currentSize = size
         self.script = script
         self.isASCII = ascii
