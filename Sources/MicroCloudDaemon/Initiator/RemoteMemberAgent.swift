@@ -19,8 +19,7 @@ public struct RemoteMemberAgent: MemberAgent {
         let name = member.name
         // Through a link fault (the member's cable out for a while) both calls are tried again, for a bounded time:
         // the PUT only when it never left (before the TLS handshake ended: a join it started must not be started twice),
-        // the progress poll (a read from
-        // a cursor) also when the connection broke under it.
+        // the progress poll (a read from a cursor) also when the connection broke under it.
         let waiting = { (reason: String, left: Duration) in
             progress(ServicesJoiner.event(name, "Lost contact with \(name) (\(reason)); trying again for up to \(left.secondsText)"))
         }

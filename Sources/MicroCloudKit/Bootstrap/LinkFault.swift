@@ -14,10 +14,7 @@ public enum LinkFault {
     /// Whether a failure reads as the path to the other server being down (in our words, the C library's or Go's,
     /// which LXD uses), not as the other side refusing: "connection refused" means the host is up and the service
     /// is not, which waiting does not mend.
-    public static func isTransient(_ message: String) -> Bool {
-        let text = message.lowercased()
-        return transientPhrases.contains { text.contains($0) }
-    }
+    public static func isTransient(_ message: String) -> Bool { mentions(transientPhrases, message) }
 
     static let transientPhrases = [
         "host unreachable", "no route to host", "network unreachable", "network is unreachable", "host is down",
@@ -34,9 +31,11 @@ public enum LinkFault {
     /// up on it (a long poll answered into the void, then closed). Ambiguous on its own (a killed daemon closes its
     /// connections too), so only a request that is safe to repeat is tried again on it, and the next try tells
     /// the two apart: "connection refused" ends it, "host unreachable" waits for the link.
-    public static func isBrokenExchange(_ message: String) -> Bool {
+    public static func isBrokenExchange(_ message: String) -> Bool { mentions(brokenPhrases, message) }
+
+    private static func mentions(_ phrases: [String], _ message: String) -> Bool {
         let text = message.lowercased()
-        return brokenPhrases.contains { text.contains($0) }
+        return phrases.contains { text.contains($0) }
     }
 
     static let brokenPhrases = [
