@@ -69,15 +69,12 @@ lab_namespaces() {
   ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${LAB_NS_PREFIX}[0-9]+\$" || true
 }
 
-host_veths_gone() {
-  ! ip -o link show 2>/dev/null | grep -Eq ": ${LAB_NS_PREFIX}[0-9]+-[eu]@"
-}
-
 # The host ends of our veths, by name. Deleting one end deletes its peer at once, even while the namespace lives on:
 # a TCP connection orphaned by a pulled cable keeps retransmitting and holds its namespace (and so the veth) for minutes.
 host_veths() {
   ip -o link show 2>/dev/null | sed -nE "s/^[0-9]+: (${LAB_NS_PREFIX}[0-9]+-[eu])@.*/\1/p"
 }
+host_veths_gone() { [ -z "$(host_veths)" ]; }
 
 net_down() {
   local ns link
