@@ -21,8 +21,6 @@ public actor Daemon {
     var joinResult: JoinResult?
     var joinTask: Task<Void, Never>?
     var lookupTask: Task<Void, Never>?
-    /// Initiator: derives the keys joiners announce they will prove with (see `prepareJoinerKeys`).
-    var prepareTask: Task<Void, Never>?
     /// This server's inventory, being collected since its session opened (see `prefetchInventory`).
     var inventoryPrefetch: (at: ContinuousClock.Instant, task: Task<Inventory, Error>)?
     /// The last `services()` and when (see `recentServices`).
@@ -78,7 +76,6 @@ public actor Daemon {
     public func stop() async {
         watchTask?.cancel()
         lookupTask?.cancel()
-        prepareTask?.cancel()
         if let s = session { await s.end("The daemon is stopping") }
         publisher?.withdraw()
         publisher = nil
@@ -102,7 +99,7 @@ public actor Daemon {
         let state = await stateWord()
         return ServiceAnnouncement(name: name, address: address, port: boundPort ?? config.port,
                                    shortFingerprint: identity.shortFingerprint, version: config.version, state: state,
-                                   joinSalt: state == "joining" ? session?.joinSalt.map(hexString) : nil)
+                                   sessionSalt: state == "session" ? session?.verifier.salt.map(hexString) : nil)
     }
 
     private func announce() {
@@ -130,10 +127,6 @@ public actor Daemon {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             await endOrphanedSession()
-            if let task = prepareTask, await session?.isActive != true {
-                task.cancel()
-                prepareTask = nil
-            }
             if let s = session, await s.expireIfDue() {
                 log.notice("trust session timed out")
                 if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session timed out") }

@@ -6,10 +6,6 @@ extension Daemon {
     /// Joiner: find the initiator (given address, or mDNS: a server announcing an open session), prove the
     /// passphrase to it, and wait for its confirmation (which arrives as a request on our peer API).
     func findInitiatorAndJoin(_ s: TrustSession, lookupTimeout: Duration) async {
-        // The key of our proof is derived while we look (it is the slow part of signing), with the salt we announce
-        // (the initiator derives it meanwhile too); the initiator's confirmation comes signed with the same salt,
-        // so checking it costs an HMAC.
-        let ownKey = Task { try await s.verifier.ownKey(passphrase: s.passphrase, salt: s.joinSalt) }
         do {
             let target: String
             var announced: ServiceAnnouncement?
@@ -18,6 +14,11 @@ extension Daemon {
             } else {
                 let found = try await lookupInitiator(name: s.initiatorName, timeout: lookupTimeout)
                 (target, announced) = (found.address, found)
+            }
+            // The session's key (the slow part of signing) is derived with the announced salt beside the certificate
+            // probe; the initiator's confirmation comes signed with it too, so checking that costs an HMAC.
+            let announcedKey = announced?.sessionSalt.flatMap(bytes(fromHex:)).map {
+                s.verifier.startKey(salt: $0, passphrase: s.passphrase)
             }
             let probe = try await TLSProbe.serverCertificate(host: target, port: config.port, credentials: identity.credentials)
             // Nothing a fake could use leaves before the certificate is checked against the announcement.
@@ -29,12 +30,19 @@ extension Daemon {
                 await s.note(SessionEvent(kind: .initiatorCertificate, name: announced?.name, address: target,
                                           fingerprint: probe.fingerprint, message: line, announced: announced?.shortFingerprint))
             }
+            let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,
+                                        pin: .fingerprint(probe.fingerprint), timeout: .seconds(30), source: address)
+            let key: Task<JoinKey, Error>
+            if let announcedKey {
+                key = announcedKey
+            } else {
+                // A typed address has no announcement: the initiator tells its salt (checked certificate, public fact).
+                key = s.verifier.startKey(salt: try await Self.sessionSalt(client, at: target), passphrase: s.passphrase)
+            }
             let intent = JoinIntent(name: name, address: address, version: config.version,
                                     certificate: identity.certificatePEM, services: await recentServices())
             let body = Array(try JSONEncoder().encode(intent))
-            let header = try await ownKey.value.sign(body: body)
-            let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,
-                                        pin: .fingerprint(probe.fingerprint), timeout: .seconds(30), source: address)
+            let header = try await key.value.sign(body: body)
             let response = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
                                                              headers: ["Authorization": header, "Content-Type": "application/json"],
                                                              body: body))
@@ -59,6 +67,19 @@ extension Daemon {
             await s.end("Failed to find an eligible system: \(error)")
             await refreshAnnouncement()
         }
+    }
+
+    /// The salt of the initiator's open session, from `GET /1.0/session/salt`.
+    private static func sessionSalt(_ client: HTTPClient, at target: String) async throws -> [UInt8] {
+        let response = try await client.send(HTTPRequest(method: "GET", path: "/1.0/session/salt"))
+        guard response.status == 200 else {
+            throw DaemonError("the initiator at \(target) answered: \(errorText(response))")
+        }
+        guard let hex = try? response.decode(SessionSalt.self).salt, let salt = bytes(fromHex: hex),
+              salt.count == JoinSignature.saltLength else {
+            throw DaemonError("\(target) answered no usable session salt; is it a MicroCloud initiator of this version?")
+        }
+        return salt
     }
 
     /// The first server that announces an open initiator session on our interface (and has the wanted name).

@@ -1,22 +1,18 @@
 import MicroCloudKit
 import MicroCloudNet
 
-/// Checks the passphrase proofs of one trust session, bounded and off the daemon's actor.
+/// Checks the passphrase proofs of one trust session against the session's one key, bounded and off the actor.
 ///
-/// Each check claims a failure slot *before* the scrypt work and gives it back only when the proof was right, so
+/// A session has one salt, the initiator's: fresh when its session opens, announced in its TXT `salt` (and served at
+/// `GET /1.0/session/salt`). So it has one key, K = scrypt(passphrase, salt) (`JoinKey`), derived once on each side:
+/// by the initiator when its session opens, by a joiner once it has found the initiator. Every proof and every
+/// confirmation of the session is then an HMAC under K, whatever the number of joiners. A proof made with any other
+/// salt (another session's, or a guess's) is a mismatch found without work: nothing here derives for a caller.
+///
+/// Each check claims a failure slot *before* any work and gives it back only when the proof was right, so
 /// concurrent guesses can never run more checks than the session has failures left: with 100 wrong intents sent
-/// at once, at most `maxFailures` are verified and the rest are refused without work. The scrypt itself runs on
-/// the daemon's one derivation lane (`DerivationLane`), never on the actor or the cooperative pool.
-///
-/// It also keeps the keys of the salts this session signed with or proved valid (`JoinKey`): checking a proof
-/// made with such a salt is an HMAC, not an scrypt. A joiner's confirmation comes signed with the salt of the
-/// joiner's own intent, so after the initiator's one derivation per joiner the trust exchange costs no more.
-/// Only this session's own salts and proven ones are kept, so a guess never makes a cheap entry; a check from a
-/// kept key still claims a failure slot first, so the lockout counts it like any other.
-///
-/// An initiator derives a joiner's key before its proof arrives when the joiner announces the salt it proves
-/// with (`prepare`): the derivation runs while the joiner still looks for the initiator, and the proof costs an
-/// HMAC. The salt stays the joiner's fresh choice, public from its session's start instead of from its intent.
+/// at once, at most `maxFailures` are checked and the rest are refused without work. The scrypt runs on the
+/// daemon's one derivation lane (`DerivationLane`), never on the actor or the cooperative pool.
 public final class PassphraseVerifier: Sendable {
     public enum Outcome: Equatable, Sendable {
         case valid
@@ -32,24 +28,44 @@ public final class PassphraseVerifier: Sendable {
     }
 
     public let maxFailures: Int
-    /// Keys prepared from announcements per session: an announcement proves nothing, so a flood of them costs at
-    /// most this many derivations, each behind any proof waiting for the lane.
-    public static let maxPrepared = 32
     private struct Counts { var failures = 0; var inFlight = 0 }
-    private struct Prepared { var keys: [[UInt8]: Task<JoinKey?, Never>] = [:]; var closed = false }
+    private struct SessionKey { let salt: [UInt8]; let key: Task<JoinKey, Error> }
     private let counts = Locked(Counts())
-    private let keys = Locked<[JoinKey]>([])
-    private let prepared = Locked(Prepared())
+    private let sessionKey = Locked<SessionKey?>(nil)
     private let derived = Locked(0)
-    private static let keptKeys = 64
 
     public init(maxFailures: Int) { self.maxFailures = maxFailures }
 
     public var failures: Int { counts.current.failures }
-    /// How many keys this verifier derived (proofs checked with an unknown salt, own keys, prepared keys).
+    /// How many keys this verifier derived: one per session, once its salt is known.
     public var derivations: Int { derived.current }
+    /// The session's salt, once known (an initiator's from its start, a joiner's once it found the initiator).
+    public var salt: [UInt8]? { sessionKey.current?.salt }
 
-    public func verify(header: String, body: [UInt8], passphrase: String) async -> Outcome {
+    /// Starts deriving the session's key with `salt` on the derivation lane. Once per session: a later call gets
+    /// the first key's derivation, whatever its salt.
+    @discardableResult
+    public func startKey(salt: [UInt8], passphrase: String) -> Task<JoinKey, Error> {
+        sessionKey.withLock { current in
+            if let current { return current.key }
+            let key = Task { [derived] in
+                try await DerivationLane.run {
+                    derived.withLock { $0 += 1 }
+                    return Result { try JoinKey.derive(passphrase: passphrase, salt: salt) }
+                }.get()
+            }
+            current = SessionKey(salt: salt, key: key)
+            return key
+        }
+    }
+
+    /// The session's key, once derived (a proof that arrives during the derivation waits for it); nil while the
+    /// salt is not known.
+    public func key() async throws -> JoinKey? {
+        try await sessionKey.current?.key.value
+    }
+
+    public func verify(header: String, body: [UInt8]) async -> Outcome {
         let claimed: Outcome? = counts.withLock { c in
             if c.failures >= maxFailures { return .locked }
             if c.failures + c.inFlight >= maxFailures { return .busy }
@@ -57,23 +73,12 @@ public final class PassphraseVerifier: Sendable {
             return nil
         }
         if let claimed { return claimed }
-        var known = keys.current
-        let salt = JoinSignature.salt(of: header)
-        if let salt, !known.contains(where: { $0.salt == salt }),
-           let pending = prepared.withLock({ $0.keys[salt] }), let key = await pending.value {
-            known.append(key)
+        let check: JoinSignatureCheck
+        do {
+            check = JoinSignature.verify(header: header, body: body, key: try await key())
+        } catch {
+            check = .malformed("key derivation failed")
         }
-        let check: JoinSignatureCheck, key: JoinKey?
-        if let salt, !known.contains(where: { $0.salt == salt }) {
-            (check, key) = await DerivationLane.run { [derived, known] in
-                derived.withLock { $0 += 1 }
-                return JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: known)
-            }
-        } else {
-            // A known salt (an HMAC) or a malformed header (no work): no need for the lane.
-            (check, key) = JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: known)
-        }
-        if check == .valid, let key { keep(key) }
         return counts.withLock { c in
             c.inFlight -= 1
             switch check {
@@ -84,53 +89,6 @@ public final class PassphraseVerifier: Sendable {
                 c.failures += 1
                 return c.failures >= maxFailures ? .lockedNow(attempts: c.failures) : .wrong(attempt: c.failures)
             }
-        }
-    }
-
-    /// This session's own key: with `salt` (a joiner's announced one), else a fresh random salt. Derived on the
-    /// lane and kept for checking the answers signed with it.
-    public func ownKey(passphrase: String, salt: [UInt8]? = nil) async throws -> JoinKey {
-        let key = try await DerivationLane.run { [derived] in
-            derived.withLock { $0 += 1 }
-            return Result { try salt.map { try JoinKey.derive(passphrase: passphrase, salt: $0) } ?? JoinKey.derive(passphrase: passphrase) }
-        }.get()
-        keep(key)
-        return key
-    }
-
-    /// Initiator: starts deriving the key of `salt`, which a joiner announced it will prove with, so its proof
-    /// costs an HMAC when it comes. At most `maxPrepared` per session, one at a time behind any proof; nothing
-    /// after `close()`. Returns whether it started one.
-    @discardableResult
-    public func prepare(salt: [UInt8], passphrase: String) -> Bool {
-        guard salt.count == JoinSignature.saltLength else { return false }
-        return prepared.withLock { p in
-            guard !p.closed, p.keys[salt] == nil, p.keys.count < Self.maxPrepared else { return false }
-            p.keys[salt] = Task { [prepared, derived] in
-                await DerivationLane.runInBackground {
-                    guard !prepared.current.closed else { return nil }
-                    derived.withLock { $0 += 1 }
-                    return try? JoinKey.derive(passphrase: passphrase, salt: salt)
-                }
-            }
-            return true
-        }
-    }
-
-    /// The session ended: prepared derivations not yet started are skipped.
-    public func close() { prepared.withLock { $0.closed = true } }
-
-    /// The kept key with the salt of `header` (a proof this session checked as valid, or signed), if any.
-    public func keptKey(saltOf header: String) -> JoinKey? {
-        guard let salt = JoinSignature.salt(of: header) else { return nil }
-        return keys.current.first { $0.salt == salt }
-    }
-
-    private func keep(_ key: JoinKey) {
-        keys.withLock { kept in
-            guard !kept.contains(key) else { return }
-            kept.append(key)
-            if kept.count > Self.keptKeys { kept.removeFirst() }
         }
     }
 }

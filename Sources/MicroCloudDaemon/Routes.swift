@@ -41,6 +41,7 @@ extension Daemon {
         Route(method: "GET", path: "/1.0", access: .public) { d, r, c in
             .json(await d.serverInfo(recent: c.isLocal && r.query["services"] == "recent"))
         },
+        Route(method: "GET", path: "/1.0/session/salt", access: .public) { d, _, _ in await d.sessionSalt() },
         Route(method: "POST", path: "/1.0/session/join", access: .passphrase) { d, r, c in await d.receiveIntent(r, c) },
         Route(method: "PUT", path: "/1.0/session/stop", access: .sessionPeer) { d, r, _ in
             try await d.peerStop(r.decode(SessionStop.self))

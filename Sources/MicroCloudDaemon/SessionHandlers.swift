@@ -28,19 +28,15 @@ extension Daemon {
                              initiatorAddress: open.initiator_address, initiatorName: open.initiator_name,
                              ownerPID: open.owner_pid)
         session = s
-        prepareTask?.cancel()
-        prepareTask = nil
         joinLog = EventLog()
         joinResult = nil
         log.notice("trust session opened", metadata: ["role": "\(open.role.rawValue)", "timeout": "\(open.timeout_seconds)s"])
         await refreshAnnouncement()
-        // The lookup (or the initiator's key preparation) starts before the inventory is asked for: both wait on
-        // the network, and the inventory is not needed until the joiners are in.
+        // A joiner's lookup starts before the inventory is asked for: it waits on the network, and the inventory
+        // is not needed until the joiners are in. (An initiator's key is being derived since `TrustSession.init`.)
         if open.role == .joiner {
             let lookup = Duration.seconds(open.lookup_timeout_seconds ?? 60)
             lookupTask = Task { await self.findInitiatorAndJoin(s, lookupTimeout: lookup) }
-        } else {
-            prepareTask = Task { [interface, log] in await Self.prepareJoinerKeys(s, interface: interface, log: log) }
         }
         await prefetchInventory()
         return .json(SessionOpened(passphrase: open.role == .initiator ? passphrase : nil,
@@ -83,7 +79,6 @@ extension Daemon {
         if s.role == .initiator { await stopJoiners(of: s, reason: stop.reason) }
         await s.end(stop.reason)
         lookupTask?.cancel()
-        prepareTask?.cancel()
         log.notice("trust session ended", metadata: ["reason": "\(stop.reason)"])
         await refreshAnnouncement()
         return .json(["ended": true])
@@ -108,30 +103,21 @@ extension Daemon {
         }
     }
 
-    /// Initiator: the operator selected these joiners. Each gets our own signed intent (pinned to its certificate),
-    /// all at once. Each is signed with the salt of that joiner's own proven intent, whose key both sides already
-    /// hold: the confirmations cost no key derivation here nor on the joiners.
+    /// Initiator: the operator selected these joiners. Each gets our own intent (pinned to its certificate), all at
+    /// once, signed with the session's key, which every joiner holds since its proof: an HMAC on each side.
     func confirm(_ c: SessionConfirm) async throws -> HTTPResponse {
         guard let s = session, s.role == .initiator, await s.isActive else { return .error(400, "No active initiator session") }
         var failures: [String: String] = [:]
         let mine = JoinIntent(name: name, address: address, version: config.version,
                               certificate: identity.certificatePEM, services: await recentServices())
         let body = Array(try JSONEncoder().encode(mine))
-        var sends: [(fingerprint: String, intent: JoinIntent, header: String)] = []
-        var fresh: JoinKey?   // only for an intent whose key is not kept (not expected: every proven intent's is)
+        guard let key = try await s.verifier.key() else { return .error(500, "The session has no key") }  // an initiator's always has
+        let header = key.sign(body: body)
+        var sends: [(fingerprint: String, intent: JoinIntent)] = []
         for fp in c.fingerprints {
             guard let intent = await s.intent(for: fp) else { failures[fp] = "No join intent from this fingerprint"; continue }
             await s.trust(fp)
-            let key: JoinKey
-            if let kept = await s.intentKey(for: fp) {
-                key = kept
-            } else if let fresh {
-                key = fresh
-            } else {
-                key = try await s.verifier.ownKey(passphrase: s.passphrase)
-                fresh = key
-            }
-            sends.append((fp, intent, key.sign(body: body)))
+            sends.append((fp, intent))
         }
         let credentials = identity.credentials, port = config.port, source = address
         await withTaskGroup(of: (String, String?).self) { group in
@@ -141,7 +127,7 @@ extension Daemon {
                                                 pin: .fingerprint(send.fingerprint), timeout: .seconds(20), source: source)
                     do {
                         let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
-                                                                  headers: ["Authorization": send.header, "Content-Type": "application/json"],
+                                                                  headers: ["Authorization": header, "Content-Type": "application/json"],
                                                                   body: body))
                         return (send.intent.name, r.status == 200 ? nil : errorText(r))
                     } catch {
@@ -166,18 +152,18 @@ extension Daemon {
         case .success(let value): header = value
         case .failure(let refusal): return refusal.response
         }
-        switch await s.verifier.verify(header: header, body: request.body, passphrase: s.passphrase) {
+        switch await s.verifier.verify(header: header, body: request.body) {
         case .valid: break
         case .wrong(let attempt):
             await s.recordFailure(attempt: attempt, locked: false)
             try? await Task.sleep(for: TrustSession.failureDelay)
-            return .error(403, "Wrong passphrase")
+            return .error(403, wrongProof(header, s))
         case .lockedNow(let attempts):
             await s.recordFailure(attempt: attempts, locked: true)
             log.warning("trust session locked after \(attempts) wrong passphrases")   // once: later attempts do no work
             if s.role == .initiator { await stopJoiners(of: s, reason: "The initiator's session was locked after too many wrong passphrases") }
             await refreshAnnouncement()
-            return .error(403, "Wrong passphrase")
+            return .error(403, wrongProof(header, s))
         case .busy:
             return .error(429, "Too many passphrase attempts at once; the session locks after \(TrustSession.maxFailures) wrong ones")
         case .locked:
@@ -193,7 +179,7 @@ extension Daemon {
         switch s.role {
         case .initiator:
             if let refusal = JoinIntentRequest.serviceRefusal(intent, mine: await recentServices()) { return refusal.response }
-            if let problem = await s.addIntent(intent, fingerprint: certFP, key: s.verifier.keptKey(saltOf: header)) {
+            if let problem = await s.addIntent(intent, fingerprint: certFP) {
                 return .error(409, problem)
             }
             log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
@@ -206,6 +192,22 @@ extension Daemon {
             log.notice("confirmed by the initiator", metadata: ["name": "\(intent.name)"])
             return .json(await serverInfo(recent: true))
         }
+    }
+
+    /// Why a counted proof was wrong: the passphrase, or (same count) a proof made with another session's salt, as
+    /// a joiner sends when the initiator's session was opened again since it read the salt.
+    private func wrongProof(_ header: String, _ s: TrustSession) -> String {
+        guard let salt = JoinSignature.salt(of: header), salt != s.verifier.salt else { return "Wrong passphrase" }
+        return "Wrong passphrase, or a proof made for another session (its salt is not this session's); join again"
+    }
+
+    /// `GET /1.0/session/salt`: the open initiator session's salt, for a joiner given the address instead of the
+    /// announcement. Public: the announcement carries it already, and it proves nothing.
+    func sessionSalt() async -> HTTPResponse {
+        guard let s = session, s.role == .initiator, await s.isActive, let salt = s.verifier.salt else {
+            return .error(404, "No active session to join on this server")
+        }
+        return .json(SessionSalt(salt: hexString(salt)))
     }
 
     func peerStop(_ stop: SessionStop) async throws -> HTTPResponse {

@@ -9,7 +9,7 @@ public actor TrustSession {
     public let passphrase: String
     public let expiresAt: Date
     public let events = EventLog<SessionEvent>()
-    /// Counts and checks passphrase proofs off this actor (see `PassphraseVerifier`).
+    /// The session's key and the checks of its proofs, off this actor (see `PassphraseVerifier`).
     public nonisolated let verifier = PassphraseVerifier(maxFailures: maxFailures)
 
     /// Failed passphrase proofs before the session locks. Each failure is also answered slowly (see `failureDelay`).
@@ -19,7 +19,6 @@ public actor TrustSession {
     public private(set) var endReason: String?
     /// Initiator: intents received, by fingerprint, in arrival order.
     public private(set) var intents: [(fingerprint: String, intent: JoinIntent)] = []
-    private var intentKeys: [String: JoinKey] = [:]
     /// Fingerprints trusted for the length of the session (initiator: selected joiners; joiner: the initiator).
     public private(set) var trusted: Set<String> = []
     /// Joiner: the initiator we found and proved ourselves to (trusted for `stop` even before confirmation).
@@ -29,9 +28,6 @@ public actor TrustSession {
     public let initiatorName: String?
     /// The local process that opened the session; the daemon ends the session when it is gone.
     public let ownerPID: Int32?
-    /// Joiner: the salt of our passphrase proof, fresh for this session and announced from its start, so the
-    /// initiator derives our key while we look for it (see `PassphraseVerifier.prepare`).
-    public nonisolated let joinSalt: [UInt8]?
 
     public init(role: SessionRole, passphrase: String, timeout: Duration,
                 initiatorAddress: String? = nil, initiatorName: String? = nil, ownerPID: Int32? = nil) {
@@ -41,7 +37,10 @@ public actor TrustSession {
         self.expiresAt = Date().addingTimeInterval(TimeInterval(timeout.components.seconds))
         self.initiatorAddress = initiatorAddress
         self.initiatorName = initiatorName
-        self.joinSalt = role == .joiner ? Crypto.randomBytes(JoinSignature.saltLength) : nil
+        // The initiator picks the session's salt and derives its key right away, before any joiner can prove.
+        if role == .initiator {
+            verifier.startKey(salt: Crypto.randomBytes(JoinSignature.saltLength), passphrase: passphrase)
+        }
     }
 
     public var isActive: Bool { endReason == nil && Date() < expiresAt }
@@ -53,17 +52,13 @@ public actor TrustSession {
     }
 
     /// Initiator: a proven intent. Duplicate fingerprints are refused so one server can't appear twice.
-    /// `key`: the key of the intent's proof, to sign the confirmation with (see `PassphraseVerifier`).
-    public func addIntent(_ intent: JoinIntent, fingerprint: String, key: JoinKey? = nil) async -> String? {
+    public func addIntent(_ intent: JoinIntent, fingerprint: String) async -> String? {
         if intents.contains(where: { $0.fingerprint == fingerprint }) { return "Fingerprint already exists" }
         if intents.contains(where: { $0.intent.name == intent.name }) { return "A server named \"\(intent.name)\" already asked to join" }
         intents.append((fingerprint, intent))
-        if let key { intentKeys[fingerprint] = key }
         await events.append(SessionEvent(kind: .intent, name: intent.name, address: intent.address, fingerprint: fingerprint))
         return nil
     }
-
-    public func intentKey(for fingerprint: String) -> JoinKey? { intentKeys[fingerprint] }
 
     public func intent(for fingerprint: String) -> JoinIntent? {
         intents.first { $0.fingerprint == fingerprint }?.intent
@@ -87,7 +82,6 @@ public actor TrustSession {
     public func end(_ reason: String) async {
         guard endReason == nil else { return }
         endReason = reason
-        verifier.close()
         await events.append(SessionEvent(kind: .ended, message: reason))
         await events.close()
     }

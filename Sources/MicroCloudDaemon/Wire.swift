@@ -125,6 +125,12 @@ public struct SessionConfirm: Codable, Sendable {
     public init(fingerprints: [String]) { self.fingerprints = fingerprints }
 }
 
+/// `GET /1.0/session/salt`: the salt (hex) every passphrase proof of the open session is made with.
+public struct SessionSalt: Codable, Sendable {
+    public var salt: String
+    public init(salt: String) { self.salt = salt }
+}
+
 /// `PUT /1.0/session/stop` (peer, trusted) and control `DELETE /1.0/session`.
 public struct SessionStop: Codable, Sendable {
     public var reason: String

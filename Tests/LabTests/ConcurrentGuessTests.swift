@@ -5,8 +5,8 @@ extension LabSuite {
     /// Issue 10, reproducer 1: wrong join intents sent all at once used to be verified one after another on the
     /// daemon's actor (100 of 100, against a limit of 10) while `GET /1.0` stalled for seconds. The real
     /// `microcloudd` on a loopback address; the attacker (another process, from 127.0.0.51) signs its intents the
-    /// way `JoinSignature` does (scrypt N=2^14 r=8 p=2, HMAC-SHA256 over the body) and a third address probes
-    /// `GET /1.0` throughout.
+    /// way `JoinSignature` does (scrypt N=2^14 r=8 p=2 with the session's public salt, HMAC-SHA256 over the body)
+    /// and a third address probes `GET /1.0` throughout.
     @Suite(.serialized)
     struct ConcurrentGuessTests {
         static let port = 19_543
@@ -75,7 +75,6 @@ extension LabSuite {
                            "services": {}}).encode()
 
         def sign(secret):
-            salt = os.urandom(16)
             key = hashlib.scrypt(secret.encode(), salt=salt, n=1 << 14, r=8, p=2, maxmem=64 << 20, dklen=32)
             return "MicroCloud-1.0 %s:%s" % (salt.hex(), hmac.new(key, body, hashlib.sha256).hexdigest())
 
@@ -94,6 +93,8 @@ extension LabSuite {
             status = int(reply.split(b" ", 2)[1]) if reply.startswith(b"HTTP/") else 0
             return {"status": status, "text": reply.split(b"\r\n\r\n", 1)[-1].decode(errors="replace")}
 
+        # The session's salt, as its mDNS record and GET /1.0/session/salt give it to anyone: guesses checked by HMAC.
+        salt = bytes.fromhex(json.loads(request("127.0.0.51", "GET", "/1.0/session/salt")["text"])["salt"])
         wrong = sign("wrong guess")
         join = {"Authorization": wrong, "Content-Type": "application/json"}
         answers, latencies, done = [], [], threading.Event()

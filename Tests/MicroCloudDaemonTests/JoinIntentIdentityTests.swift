@@ -60,7 +60,8 @@ extension TrustSessionTests {
         // It claims 127.0.0.9 but connects from 127.0.0.10.
         let intent = JoinIntent(name: "micro09", address: "127.0.0.9", version: "0", certificate: other.certificatePEM, services: [:])
         let body = Array(try JSONEncoder().encode(intent))
-        let header = try JoinSignature.sign(body: body, passphrase: passphrase)
+        let salt = try #require(await cloud.daemons[0].session?.verifier.salt)
+        let header = try JoinKey.derive(passphrase: passphrase, salt: salt).sign(body: body)
         let client = HTTPClient.tls(host: "127.0.0.2", port: TestCloud.port, credentials: other.credentials, pin: .any,
                                     source: "127.0.0.10")
         let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join", headers: ["Authorization": header], body: body))

@@ -29,37 +29,63 @@ struct TrustSessionTests {
         #expect(confirmed.fingerprint == cloud.daemons[0].identity.fingerprint)
     }
 
-    /// Two joiners confirmed in one call are both confirmed; each confirmation is signed with the salt of that
-    /// joiner's own intent, so the initiator keeps one key per joiner and no joiner derives a key again.
-    @Test func twoJoinersAreConfirmedAtOnceWithTheirOwnSalts() async throws {
-        let cloud = try await TestCloud.start(3)
+    /// Three joiners prove with the initiator's one session salt (announced; served to a joiner given the address)
+    /// and are confirmed in one call: the initiator derives one key for all of them, each joiner one.
+    @Test func joinersProveWithTheSessionSaltAndTheInitiatorDerivesOnce() async throws {
+        let cloud = try await TestCloud.start(4)
         defer { Task { await cloud.stop() } }
         let passphrase = "alpha bravo charlie delta"
         _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: passphrase))
-        for k in 1...2 {
+        let session = try #require(await cloud.daemons[0].session)
+        let salt = try #require(session.verifier.salt)
+        #expect(await cloud.daemons[0].announcement().sessionSalt == hexString(salt))
+        for k in 1...3 {
             _ = try await cloud.control(k).openSession(SessionOpen(role: .joiner, timeoutSeconds: 60, passphrase: passphrase,
                                                                    initiatorAddress: "127.0.0.2"))
-            _ = try await cloud.waitEvent(k, .initiatorFound)
         }
-        let session = try #require(await cloud.daemons[0].session)
+        for k in 1...3 { _ = try await cloud.waitEvent(k, .initiatorFound) }
         let intents = await session.intents
-        #expect(intents.count == 2)
-        for (fp, _) in intents { #expect(await session.intentKey(for: fp) != nil) }
-        // Each joiner proved with the salt it announces for its session (which the initiator may derive early).
-        for k in 1...2 {
-            let joiner = try #require(await cloud.daemons[k].session)
-            let salt = try #require(joiner.joinSalt)
-            #expect(await cloud.daemons[k].announcement().joinSalt == hexString(salt))
-            let fp = cloud.daemons[k].identity.fingerprint
-            #expect(await session.intentKey(for: fp)?.salt == salt)
-        }
-        #expect(await cloud.daemons[0].announcement().joinSalt == nil, "an initiator announces no salt")
+        #expect(intents.count == 3)
         try await cloud.control(0).confirm(intents.map(\.fingerprint))
-        for k in 1...2 {
+        for k in 1...3 {
             let confirmed = try await cloud.waitEvent(k, .confirmed)
             #expect(confirmed.fingerprint == cloud.daemons[0].identity.fingerprint)
+            let joiner = try #require(await cloud.daemons[k].session)
+            #expect(joiner.verifier.salt == salt)
+            #expect(joiner.verifier.derivations == 1)
+            #expect(await cloud.daemons[k].announcement().sessionSalt == nil, "a joiner announces no salt")
         }
+        #expect(session.verifier.derivations == 1)
         #expect(session.verifier.failures == 0)
+    }
+
+    /// A proof made with the salt of the initiator's previous session (the right passphrase) is refused and
+    /// counted, and says why.
+    @Test func aProofForAnEarlierSessionIsRefusedAndCounted() async throws {
+        let cloud = try await TestCloud.start(1)
+        defer { Task { await cloud.stop() } }
+        let passphrase = "alpha bravo charlie delta"
+        _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: passphrase))
+        let earlier = try #require(await cloud.daemons[0].session?.verifier.salt)
+        try await cloud.control(0).abort(reason: "again")
+        _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: passphrase))
+        let r = try await Self.sendIntent(cloud, key: try JoinKey.derive(passphrase: passphrase, salt: earlier))
+        #expect(r.status == 403)
+        #expect(r.text.contains("another session"), "\(r.text)")
+        let counted = try await cloud.waitEvent(0, .failedAttempt)
+        #expect(counted.message?.contains("attempt 1 of") == true)
+        try? FileManager.default.removeItem(atPath: cloud.dirs[0] + "-attacker")
+    }
+
+    /// A join intent from a stranger (127.0.0.9) to the initiator at 127.0.0.2, signed with `key`.
+    static func sendIntent(_ cloud: TestCloud, key: JoinKey) async throws -> HTTPResponse {
+        let attacker = try Identity.loadOrCreate(directory: cloud.dirs[0] + "-attacker", name: "attacker", addresses: ["127.0.0.9"])
+        let intent = JoinIntent(name: "attacker", address: "127.0.0.9", version: "0", certificate: attacker.certificatePEM, services: [:])
+        let body = Array(try JSONEncoder().encode(intent))
+        let client = HTTPClient.tls(host: "127.0.0.2", port: TestCloud.port, credentials: attacker.credentials, pin: .any,
+                                    source: "127.0.0.9")
+        return try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
+                                                 headers: ["Authorization": key.sign(body: body)], body: body))
     }
 
     @Test func wrongPassphraseIsRejectedAndCounted() async throws {
@@ -78,20 +104,16 @@ struct TrustSessionTests {
         let cloud = try await TestCloud.start(1)
         defer { Task { await cloud.stop() } }
         _ = try await cloud.control(0).openSession(SessionOpen(role: .initiator, timeoutSeconds: 60, passphrase: "alpha bravo charlie delta"))
-        let attacker = try Identity.loadOrCreate(directory: cloud.dirs[0] + "-attacker", name: "attacker", addresses: ["127.0.0.9"])
-        let intent = JoinIntent(name: "attacker", address: "127.0.0.9", version: "0", certificate: attacker.certificatePEM, services: [:])
-        let body = Array(try JSONEncoder().encode(intent))
-        let client = HTTPClient.tls(host: "127.0.0.2", port: TestCloud.port, credentials: attacker.credentials, pin: .any)
+        let salt = try #require(await cloud.daemons[0].session?.verifier.salt)
+        // Guesses made as an attacker would, with the announced salt (one derivation: the same guess each time).
+        let guess = try JoinKey.derive(passphrase: "wrong guess", salt: salt)
         var statuses: [Int] = []
-        for i in 0..<TrustSession.maxFailures {
-            let header = try JoinSignature.sign(body: body, passphrase: "wrong guess number \(i)")
-            let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join", headers: ["Authorization": header], body: body))
-            statuses.append(r.status)
+        for _ in 0..<TrustSession.maxFailures {
+            statuses.append(try await Self.sendIntent(cloud, key: guess).status)
         }
         #expect(statuses.allSatisfy { $0 == 403 })
         // Locked now: even the right passphrase is refused.
-        let good = try JoinSignature.sign(body: body, passphrase: "alpha bravo charlie delta")
-        let r = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join", headers: ["Authorization": good], body: body))
+        let r = try await Self.sendIntent(cloud, key: try JoinKey.derive(passphrase: "alpha bravo charlie delta", salt: salt))
         #expect(r.status == 400)
         #expect(r.text.contains("No active session"))
         let ended = try await cloud.waitEvent(0, .ended)

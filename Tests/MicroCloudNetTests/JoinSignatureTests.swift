@@ -4,45 +4,55 @@ import Testing
 @Suite struct JoinSignatureTests {
     let body = Array(#"{"name":"micro02","address":"10.0.0.12","fingerprint":"ab12"}"#.utf8)
     let passphrase = "abbey amaze brain cobble"
+    let salt = Crypto.randomBytes(JoinSignature.saltLength)
+
+    func key(_ passphrase: String? = nil, salt: [UInt8]? = nil) throws -> JoinKey {
+        try JoinKey.derive(passphrase: passphrase ?? self.passphrase, salt: salt ?? self.salt)
+    }
 
     @Test func signedBodyVerifies() throws {
-        let header = try JoinSignature.sign(body: body, passphrase: passphrase)
+        let k = try key()
+        let header = k.sign(body: body)
         #expect(header.hasPrefix("MicroCloud-1.0 "))
         let parts = header.dropFirst("MicroCloud-1.0 ".count).split(separator: ":")
         #expect(parts.count == 2 && parts[0].count == 32 && parts[1].count == 64)
-        #expect(JoinSignature.verify(header: header, body: body, passphrase: passphrase) == .valid)
-    }
-
-    @Test func eachSignatureUsesAFreshSalt() throws {
-        let a = try JoinSignature.sign(body: body, passphrase: passphrase)
-        let b = try JoinSignature.sign(body: body, passphrase: passphrase)
-        #expect(a != b)
+        #expect(JoinSignature.salt(of: header) == salt)
+        #expect(JoinSignature.verify(header: header, body: body, key: k) == .valid)
     }
 
     @Test func knownSaltGivesHMACOfScryptKey() throws {
         let salt = [UInt8](repeating: 7, count: 16)
-        let header = try JoinSignature.sign(body: body, passphrase: passphrase, salt: salt)
-        let key = try Crypto.scrypt(password: passphrase, salt: salt)
-        #expect(header == "MicroCloud-1.0 \(hexString(salt)):\(hexString(Crypto.hmacSHA256(key: key, data: body)))")
+        let header = try key(salt: salt).sign(body: body)
+        let raw = try Crypto.scrypt(password: passphrase, salt: salt)
+        #expect(header == "MicroCloud-1.0 \(hexString(salt)):\(hexString(Crypto.hmacSHA256(key: raw, data: body)))")
     }
 
     @Test func wrongPassphraseIsAMismatch() throws {
-        let header = try JoinSignature.sign(body: body, passphrase: passphrase)
-        #expect(JoinSignature.verify(header: header, body: body, passphrase: "abbey amaze brain coffin") == .mismatch)
+        let header = try key("abbey amaze brain coffin").sign(body: body)
+        #expect(JoinSignature.verify(header: header, body: body, key: try key()) == .mismatch)
+    }
+
+    /// A proof made with another session's salt is refused even with the right passphrase, and no key is derived
+    /// for it; nor is any proof accepted while the session's key is not known.
+    @Test func anotherSaltOrNoKeyIsAMismatch() throws {
+        let other = try key(salt: Crypto.randomBytes(JoinSignature.saltLength)).sign(body: body)
+        #expect(JoinSignature.verify(header: other, body: body, key: try key()) == .mismatch)
+        #expect(JoinSignature.verify(header: try key().sign(body: body), body: body, key: nil) == .mismatch)
     }
 
     @Test func tamperedBodyIsAMismatch() throws {
-        let header = try JoinSignature.sign(body: body, passphrase: passphrase)
+        let k = try key()
+        let header = k.sign(body: body)
         var tampered = body
         tampered[tampered.count - 3] ^= 0x01
-        #expect(JoinSignature.verify(header: header, body: tampered, passphrase: passphrase) == .mismatch)
-        #expect(JoinSignature.verify(header: header, body: body + [0x0a], passphrase: passphrase) == .mismatch)
+        #expect(JoinSignature.verify(header: header, body: tampered, key: k) == .mismatch)
+        #expect(JoinSignature.verify(header: header, body: body + [0x0a], key: k) == .mismatch)
     }
 
     @Test func otherSchemeIsReported() throws {
-        let header = try JoinSignature.sign(body: body, passphrase: passphrase)
-        let other = header.replacingOccurrences(of: "MicroCloud-1.0", with: "MicroCloud-2.0")
-        #expect(JoinSignature.verify(header: other, body: body, passphrase: passphrase) == .wrongScheme)
+        let k = try key()
+        let other = k.sign(body: body).replacingOccurrences(of: "MicroCloud-1.0", with: "MicroCloud-2.0")
+        #expect(JoinSignature.verify(header: other, body: body, key: k) == .wrongScheme)
     }
 
     @Test(arguments: [
@@ -56,8 +66,8 @@ import Testing
         "MicroCloud-1.0 a:b:c",
         "MicroCloud-1.0 00112233445566778899aabbccddeeff:00 extra",
     ])
-    func malformedHeadersAreRejected(header: String) {
-        let result = JoinSignature.verify(header: header, body: body, passphrase: passphrase)
+    func malformedHeadersAreRejected(header: String) throws {
+        let result = JoinSignature.verify(header: header, body: body, key: try key(salt: bytes(fromHex: "00112233445566778899aabbccddeeff")))
         guard case .malformed(let reason) = result else {
             Issue.record("expected .malformed for \"\(header)\", got \(result)")
             return
@@ -65,24 +75,8 @@ import Testing
         #expect(!reason.contains(passphrase))
     }
 
-    @Test func aJoinKeySignsAsTheSignatureWithItsSalt() throws {
-        let key = try JoinKey.derive(passphrase: passphrase)
-        #expect(key.sign(body: body) == (try JoinSignature.sign(body: body, passphrase: passphrase, salt: key.salt)))
-        #expect(JoinSignature.verify(header: key.sign(body: body), body: body, passphrase: passphrase) == .valid)
-        #expect(!"\(key)".contains(hexString(key.key)))
-    }
-
-    @Test func aKnownKeyIsUsedForItsSaltAndReturned() throws {
-        let key = try JoinKey.derive(passphrase: passphrase)
-        let header = key.sign(body: body)
-        let checked = JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: [key])
-        #expect(checked.check == .valid && checked.key == key)
-        // The known key is what decides: a key of another passphrase under the same salt makes it a mismatch.
-        let other = try JoinKey.derive(passphrase: "other words entirely here", salt: key.salt)
-        #expect(JoinSignature.verify(header: header, body: body, passphrase: passphrase, known: [other]).check == .mismatch)
-        // Another salt is derived from the passphrase, and that key is returned for keeping.
-        let fresh = try JoinSignature.sign(body: body, passphrase: passphrase)
-        let derived = JoinSignature.verify(header: fresh, body: body, passphrase: passphrase, known: [key])
-        #expect(derived.check == .valid && derived.key?.salt == JoinSignature.salt(of: fresh))
+    @Test func aJoinKeyHidesItsSecret() throws {
+        let k = try key()
+        #expect(!"\(k)".contains(hexString(k.key)))
     }
 }

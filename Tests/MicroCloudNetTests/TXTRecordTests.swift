@@ -34,12 +34,12 @@ import Testing
         #expect(throws: TXTRecordError.badPort(0)) { try TXTRecord.parse(TXTRecord.encode(sample), port: 0) }
     }
 
-    @Test func aJoinersSaltRoundTripsAndABadOneIsIgnored() {
+    @Test func aSessionSaltRoundTripsAndABadOneIsIgnored() {
         var a = sample
-        a.state = "joining"
-        a.joinSalt = String(repeating: "0f", count: JoinSignature.saltLength)
+        a.state = "session"
+        a.sessionSalt = String(repeating: "0f", count: JoinSignature.saltLength)
         #expect(TXTRecord.decode(TXTRecord.encode(a), port: a.port) == a)
-        #expect(TXTRecord.decode(TXTRecord.encode(sample), port: 9443)?.joinSalt == nil)
+        #expect(TXTRecord.decode(TXTRecord.encode(sample), port: 9443)?.sessionSalt == nil)
         for bad in ["salt=0f0f", "salt=" + String(repeating: "zz", count: JoinSignature.saltLength)] {
             #expect(TXTRecord.decode(TXTRecord.encode(sample) + [bad], port: 9443) == sample)
         }

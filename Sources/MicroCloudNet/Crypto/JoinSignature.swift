@@ -8,49 +8,30 @@ public enum JoinSignatureCheck: Sendable, Equatable {
     case mismatch
 }
 
-/// HMAC join-intent signature: key = scrypt(passphrase, 16 random salt bytes), mac = HMAC-SHA256(key, exact body
-/// bytes). The header is `MicroCloud-1.0 <salthex>:<machex>`. A fresh salt per request means a captured header
-/// can't be reused for another body, and the scrypt cost slows offline guessing of the passphrase.
+/// HMAC join-intent signature: key = scrypt(passphrase, 16-byte salt), mac = HMAC-SHA256(key, exact body bytes).
+/// The header is `MicroCloud-1.0 <salthex>:<machex>`. The salt is the trust session's, fresh when the initiator
+/// opens it (`PassphraseVerifier`): a header proves the passphrase for those exact body bytes in that session only,
+/// and the scrypt cost slows offline guessing of the passphrase from a captured one.
 public enum JoinSignature {
     public static let scheme = "MicroCloud-1.0"
     public static let saltLength = 16
     static let macLength = 32
 
-    public static func sign(body: [UInt8], passphrase: String) throws -> String {
-        try sign(body: body, passphrase: passphrase, salt: Crypto.randomBytes(saltLength))
-    }
-
-    static func sign(body: [UInt8], passphrase: String, salt: [UInt8]) throws -> String {
-        try sign(body: body, salt: salt) { try Crypto.scrypt(password: passphrase, salt: $0) }
-    }
-
-    /// Signs with the key derivation given (scrypt of the passphrase in the product).
-    @_spi(Fuzzing) public static func sign(body: [UInt8], salt: [UInt8],
-                                           deriveKey: (_ salt: [UInt8]) throws -> [UInt8]) throws -> String {
-        header(body: body, salt: salt, key: try deriveKey(salt))
-    }
-
     static func header(body: [UInt8], salt: [UInt8], key: [UInt8]) -> String {
         "\(scheme) \(hexString(salt)):\(hexString(Crypto.hmacSHA256(key: key, data: body)))"
     }
 
-    public static func verify(header: String, body: [UInt8], passphrase: String) -> JoinSignatureCheck {
-        verify(header: header, body: body) { try Crypto.scrypt(password: passphrase, salt: $0) }
-    }
-
-    /// The check with the key derivation given. The fuzz target passes a cheap stand-in for scrypt (whose cost is
-    /// the point in the product, and would hold a fuzzer to a few inputs a second); everything else is this code.
-    @_spi(Fuzzing) public static func verify(header: String, body: [UInt8],
-                                             deriveKey: (_ salt: [UInt8]) throws -> [UInt8]) -> JoinSignatureCheck {
+    /// Checks `header` with a trust session's one key (`PassphraseVerifier`). A well-formed header made with another
+    /// salt (another session's proof, or a guess's), or any header while the key is not known, is a mismatch found
+    /// without work: the check never derives a key for whoever sent the header.
+    public static func verify(header: String, body: [UInt8], key: JoinKey?) -> JoinSignatureCheck {
         let salt: [UInt8], mac: [UInt8]
         switch parse(header) {
         case .success(let parts): (salt, mac) = parts
         case .failure(let refusal): return refusal.check
         }
-        guard let key = try? deriveKey(salt) else {
-            return .malformed("key derivation failed")
-        }
-        return Crypto.constantTimeEqual(Crypto.hmacSHA256(key: key, data: body), mac) ? .valid : .mismatch
+        guard let key, key.salt == salt else { return .mismatch }
+        return Crypto.constantTimeEqual(Crypto.hmacSHA256(key: key.key, data: body), mac) ? .valid : .mismatch
     }
 
     /// The salt of a well-formed header.

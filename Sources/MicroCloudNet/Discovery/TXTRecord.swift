@@ -27,7 +27,7 @@ public enum TXTRecord {
         /// Optional: the publisher's count of its records, so a browser holding an old and a new record of the same
         /// service (the old one lingers up to a second, or more) knows which is newer.
         static let sequence = "seq"
-        /// Optional: a joiner's proof salt (`ServiceAnnouncement.joinSalt`).
+        /// Optional: an initiator's session salt (`ServiceAnnouncement.sessionSalt`).
         static let salt = "salt"
         static let required = [name, address, fingerprint, version, state]
     }
@@ -42,7 +42,7 @@ public enum TXTRecord {
             entry(Key.fingerprint, a.shortFingerprint),
             entry(Key.version, a.version),
             entry(Key.state, a.state),
-        ] + (a.joinSalt.map { [entry(Key.salt, $0)] } ?? []) + (sequence.map { [entry(Key.sequence, String($0))] } ?? [])
+        ] + (a.sessionSalt.map { [entry(Key.salt, $0)] } ?? []) + (sequence.map { [entry(Key.sequence, String($0))] } ?? [])
     }
 
     /// The record's `seq` entry, nil when it has none (an older publisher) or it is not a number.
@@ -71,7 +71,7 @@ public enum TXTRecord {
         guard (1...65535).contains(port) else { throw .badPort(port) }
         return ServiceAnnouncement(name: values[Key.name]!, address: values[Key.address]!, port: port,
                                    shortFingerprint: values[Key.fingerprint]!, version: values[Key.version]!,
-                                   state: values[Key.state]!, joinSalt: values[Key.salt].flatMap(saltValue))
+                                   state: values[Key.state]!, sessionSalt: values[Key.salt].flatMap(saltValue))
     }
 
     /// Fields that would not survive the trip (too long, empty), named so the message says what to fix.

@@ -31,9 +31,10 @@ public enum FuzzFixtures {
                            storageDrivers: ["zfs", "btrfs", "dir"], networks: ["eth0", "eth1", "eth2", "lo"]))
     }
 
-    /// scrypt's cost is the point in the product (a guess costs a fraction of a second) and would hold the fuzzer to a
-    /// few inputs a second; the key derivation is the one thing replaced here, by HMAC of the salt under the passphrase.
-    @Sendable public static func standInKey(_ salt: [UInt8]) throws -> [UInt8] { Crypto.hmacSHA256(key: Array("fuzz passphrase".utf8), data: salt) }
+    /// The session's key. scrypt's cost is the point in the product (a guess costs a fraction of a second) and would
+    /// hold the fuzzer to a few inputs a second; the key derivation is the one thing replaced here, by HMAC of the
+    /// salt under the passphrase.
+    public static let key = JoinKey(salt: salt, key: Crypto.hmacSHA256(key: Array("fuzz passphrase".utf8), data: salt))
     public static let salt: [UInt8] = Array(repeating: 0x5a, count: 16)
 
     public static let initiatorServices = ["microcloud": "3.3", "lxd": "5.0.2", "microceph": "19.2.0", "microovn": "24.03"]

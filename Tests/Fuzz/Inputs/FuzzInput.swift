@@ -45,7 +45,7 @@ public enum FuzzInput {
         var headers: [String: String] = [:]
         switch first {
         case "-": break
-        case "sign": headers["Authorization"] = try? JoinSignature.sign(body: body, salt: FuzzFixtures.salt, deriveKey: FuzzFixtures.standInKey)
+        case "sign": headers["Authorization"] = FuzzFixtures.key.sign(body: body)
         default: headers["Authorization"] = first
         }
         let request = HTTPRequest(method: "POST", path: "/1.0/session/join", headers: headers, body: body)
@@ -54,7 +54,7 @@ public enum FuzzInput {
         case .success(let value): header = value
         case .failure(let refusal): return .refused(refusal.message)
         }
-        let verdict = JoinSignature.verify(header: header, body: request.body, deriveKey: FuzzFixtures.standInKey)
+        let verdict = JoinSignature.verify(header: header, body: request.body, key: FuzzFixtures.key)
         guard verdict == .valid else { return .refused("signature: \(verdict)") }
         switch JoinIntentRequest.intent(request, peerFingerprint: FuzzFixtures.clientFingerprint,
                                         peerAddress: FuzzFixtures.peerAddress) {
