@@ -198,7 +198,7 @@ extension Daemon {
     /// a joiner sends when the initiator's session was opened again since it read the salt.
     private func wrongProof(_ header: String, _ s: TrustSession) -> String {
         guard let salt = JoinSignature.salt(of: header), salt != s.verifier.salt else { return "Wrong passphrase" }
-        return "Wrong passphrase, or a proof made for another session (its salt is not this session's); join again"
+        return "The proof was made for another session (not with this session's salt); start the join again"
     }
 
     /// `GET /1.0/session/salt`: the open initiator session's salt, for a joiner given the address instead of the
