@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything `microcloudd` is told at start. Production defaults; the lab overrides paths, name and disks.
 public struct DaemonConfig: Sendable {

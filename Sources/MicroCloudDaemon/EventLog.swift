@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An append-only list of events that readers long-poll by cursor: `wait(after:)` returns at once when there is
 /// something new, otherwise when something arrives or the wait ends. Many readers may follow the same log.

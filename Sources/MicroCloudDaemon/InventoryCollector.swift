@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroCloudKit
 import MicroCloudNet
 
@@ -62,7 +62,7 @@ enum SysfsDisk {
         let sys = "/sys/class/block/\(id)"
         guard FileManager.default.fileExists(atPath: sys) else { return nil }
         func value(_ file: String) -> String {
-            (try? String(contentsOfFile: "\(sys)/\(file)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            (try? String(contentsOfFile: "\(sys)/\(file)", encoding: .utf8))?.trimmedWhitespace ?? ""
         }
         let sectors = UInt64(value("size")) ?? 0
         let partitions = ((try? FileManager.default.contentsOfDirectory(atPath: sys)) ?? []).filter { $0.hasPrefix(id) }.count

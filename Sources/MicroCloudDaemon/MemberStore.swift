@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MicroCloudKit
 
 /// The MicroCloud membership this daemon belongs to, kept in the state dir so trust survives restarts.

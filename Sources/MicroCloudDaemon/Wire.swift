@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroCloudKit
 
 /// JSON bodies that cross the daemon's sockets. Field names are snake_case on the wire, like LXD and upstream.

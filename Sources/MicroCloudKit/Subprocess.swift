@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,7 +91,7 @@ public enum Subprocess {
     /// the few threads every task shares (on a 2-core machine two waits for daemons would stall every task).
     public static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
+            detachThread { continuation.resume(with: Swift.Result { try work() }) }
         }
     }
 

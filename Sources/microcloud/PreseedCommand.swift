@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MicroCloudDaemon
 import MicroCloudKit
+import PreseedYAML
 
 /// `microcloud preseed`: the same YAML file on every server; the initiator forms the cloud, the others join.
 struct PreseedCommand: AsyncParsableCommand {

@@ -1,6 +1,12 @@
 import ArgumentParser
 import CMalloc
-import Foundation
+import Dispatch
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import MicroCloudDaemon
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MicroCloudKit
+import PreseedYAML
 
 /// The example files in assets/preseed parse without warnings and resolve into clean plans.
 @Suite struct ExamplePreseedTests {

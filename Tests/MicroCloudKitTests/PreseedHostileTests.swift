@@ -1,5 +1,6 @@
 import Testing
 @testable import MicroCloudKit
+import PreseedYAML
 
 /// Issue 10, reproducers 6 and 7 and the 50 MB file: preseeds that crashed, hung or exhausted the reader are now
 /// refused with a message that names the key and the fix. (The same files run through the real CLI in

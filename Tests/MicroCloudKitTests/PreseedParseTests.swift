@@ -1,5 +1,6 @@
 import Testing
 @testable import MicroCloudKit
+import PreseedYAML
 
 @Suite struct PreseedParseTests {
     /// Upstream's documented multicast example, with every key used.

@@ -1,5 +1,6 @@
 import Testing
 @testable import MicroCloudKit
+import PreseedYAML
 
 private func preseed(_ yaml: String) throws -> Preseed {
     let (p, warnings) = try Preseed.parse(yaml)

@@ -1,5 +1,7 @@
 import Testing
 @testable import MicroCloudKit
+import PreseedYAML
+import Yams
 
 @Suite struct PreseedWriterTests {
     func roundTrip(_ plan: ClusterPlan, _ inventories: [Inventory]) throws -> ClusterPlan? {
@@ -93,6 +95,18 @@ import Testing
         #expect(yamlScalar(text) == yaml)
         let (p, _) = try Preseed.parse("session_passphrase: \(yamlScalar(text))\n")
         #expect(p.sessionPassphrase == (text.isEmpty ? "" : text))
+    }
+
+    /// The writer's resolver rules (pure Swift, so that the core links no Yams) agree with Yams' own, which the
+    /// reader applies.
+    @Test(arguments: ["yes", "No", "ON", "off", "y", "n", "true", "FALSE", "tRue", "0b101", "-0o17", "017", "09", "0x1F",
+                      "0x", "1_000", "1:30", "+12", "-0", "1.5", "1e3", "1.e-3", ".5", "5.", "-.inf", ".NaN", ".nan",
+                      "1:30.5", "1:60", "<<", "~", "null", "NULL", "Null", "nuLL", "", "=", "==", "2001-12-14",
+                      "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2001-1-2 1:02:03", "2001-1-2",
+                      "2001-12-14T21:59", "10.0.0.1", "10.0.0.1/24", "fd42::1/64", "::1", "micro01", "1.2.3", "1e",
+                      "yes\u{2028}", "12\u{85}", "1\r\n", "-", "+", ".", "1__0", "0b", "１２", "1\u{301}", "correct horse"])
+    func plainScalarRulesAgreeWithYams(text: String) {
+        #expect(resolvesAsNonString(text) == (Yams.Resolver.default.resolveTag(of: Yams.Node(text)) != .str))
     }
 }
 

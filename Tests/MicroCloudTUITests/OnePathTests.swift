@@ -1,5 +1,6 @@
 import Foundation
 import MicroCloudKit
+import PreseedYAML
 import Testing
 @testable import MicroCloudTUI
 

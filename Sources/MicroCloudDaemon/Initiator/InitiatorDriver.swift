@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MicroCloudKit
 import MicroCloudNet
 
@@ -272,9 +272,6 @@ struct EventFile: Sendable {
     }
 
     func write(_ event: ProgressEvent) {
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: Data((event.jsonLine + "\n").utf8))
+        try? SecureFiles.append(path, event.jsonLine + "\n")
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How a bootstrap ended: what was done, what was undone after a failure, and what is left behind.
 public struct BootstrapReport: Codable, Sendable, Equatable {

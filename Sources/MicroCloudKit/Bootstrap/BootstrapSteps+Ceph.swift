@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// MicroCeph's long phase (spec §5.5, done per disk): every chosen disk is its own step, started as soon as its
 /// server is a MicroCeph member — the initiator's right after MicroCeph's bootstrap, a joiner's right after its

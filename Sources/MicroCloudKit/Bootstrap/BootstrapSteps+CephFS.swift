@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// LXD's `remote-fs` pool (CephFS, §2.11), after `remote`: Ceph sets up its crush rules with the first pool. It is an
 /// extra: when LXD cannot create it (an LXD without `storage_cephfs_create_missing` cannot make the CephFS volume;

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// LXD's cluster-wide configuration (spec §6): pools and networks are defined per member ("pending",
 /// `?target=`) as soon as that member is in the cluster, then created once for the cluster after every join; then

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Phase names of the report's timings.
 public enum BootstrapPhase {

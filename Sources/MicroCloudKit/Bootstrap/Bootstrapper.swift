@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Time budgets of the bootstrap steps (spec §5.7 where it names one).
 public struct StepBudgets: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where each planned Ceph disk is, read from the run's events (each disk is its own step, `StepID.cephDisk`): what
 /// the wizard's progress screen and `microcloud preseed` show per disk, and the Ceph phase's estimate of the time left.

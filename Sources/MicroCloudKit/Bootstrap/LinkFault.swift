@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A network fault between two servers that may pass on its own (a cable pulled and put back, a switch restarting),
 /// as opposed to a refusal. A member's join tries again through such a fault for a bounded time, on both sides: the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One service a member is to join, with the token issued for it. Holds a secret: never printed whole.
 public struct ServiceJoin: Codable, Sendable, Equatable, CustomStringConvertible {
@@ -94,7 +94,7 @@ public struct LocalLXDJoiner: MemberAgent {
 
     /// The first member address from the token that presents the certificate the token names.
     private func clusterCertificate(for token: LXDJoinToken) async throws -> (address: String, pem: String) {
-        func normal(_ fp: String) -> String { fp.lowercased().replacingOccurrences(of: ":", with: "") }
+        func normal(_ fp: String) -> String { fp.lowercased().filter { $0 != ":" } }
         var problems: [String] = []
         for address in token.addresses {
             do {

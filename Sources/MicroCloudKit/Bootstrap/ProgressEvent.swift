@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One thing that happened to one step of a bootstrap. The TUI, the CLI's `--format json` and a peer
 /// relaying its own join all speak these; as JSON they are flat objects, one per line.
@@ -100,7 +100,7 @@ extension Duration {
     public var shortText: String {
         let s = seconds
         if s.rounded() == s { return "\(Int64(s))s" }
-        var text = String(format: "%.3f", s)
+        var text = cFormat("%.3f", s)
         while text.hasSuffix("0") { text.removeLast() }
         return text + "s"
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A joiner's own side of a join: every service it got a token for, in upstream's order (spec §5.4) — MicroCeph
 /// and MicroOVN in parallel through microcluster's `POST /core/control`, then LXD last (its member config may name

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One unit of bootstrap work on (usually) one member, with a time budget and a way to undo it.
 public struct Step: Sendable {

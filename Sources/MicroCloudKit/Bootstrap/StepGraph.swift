@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Runs steps as a dependency graph: everything whose dependencies are done runs at once (up to
 /// `maxParallel`), steps of one serial group one at a time. On the first failure it starts nothing new,
@@ -259,34 +259,32 @@ public struct StepGraph: Sendable {
 }
 
 /// Holds whichever value arrives first and hands it to one waiter.
-private final class FirstOf<Value: Sendable>: @unchecked Sendable {
+private final class FirstOf<Value: Sendable>: Sendable {
     private enum State {
         case empty
         case waiting(CheckedContinuation<Value, Never>)
         case done(Value)
     }
-    private let lock = NSLock()
-    private var state = State.empty
+    private let state = Locked(State.empty)
 
     func offer(_ value: Value) {
-        lock.lock()
-        let previous = state
-        if case .done = previous { lock.unlock(); return }
-        state = .done(value)
-        lock.unlock()
+        let previous = state.withLock { state in
+            let previous = state
+            if case .done = previous { return previous }
+            state = .done(value)
+            return previous
+        }
         if case .waiting(let continuation) = previous { continuation.resume(returning: value) }
     }
 
     func value() async -> Value {
         await withCheckedContinuation { continuation in
-            lock.lock()
-            if case .done(let value) = state {
-                lock.unlock()
-                continuation.resume(returning: value)
-            } else {
+            let done: Value? = state.withLock { state in
+                if case .done(let value) = state { return value }
                 state = .waiting(continuation)
-                lock.unlock()
+                return nil
             }
+            if let done { continuation.resume(returning: done) }
         }
     }
 }

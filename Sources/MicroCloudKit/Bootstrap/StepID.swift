@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A bootstrap step's id. The bootstrap's ids are built only by the factories below and compared by value (the TUI
 /// asks `id == .cephDisk(m, path)`, it never takes an id apart); the text ("join.micro02") is what events carry as JSON.

@@ -3,10 +3,10 @@
 // stopped every server that read it with SIGILL. Here every spelling is read through the standard library's
 // overflow-checked parsing, and a value that is not a plain whole number gets a message with the fix.
 
-enum PreseedScalar {
+package enum PreseedScalar {
     /// Why a scalar is not a whole number, or the number. Accepted: decimal with an optional sign and `_`
     /// separators between digits, `0x` hexadecimal, `0o` octal (what YAML 1.2 and upstream's reader accept).
-    static func wholeNumber(_ text: String, _ path: String) -> Result<Int, PreseedError> {
+    package static func wholeNumber(_ text: String, _ path: String) -> Result<Int, PreseedError> {
         let body = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
         let negative = text.hasPrefix("-")
         let (digits, radix): (Substring, Int)
@@ -37,7 +37,7 @@ enum PreseedScalar {
     }
 
     /// `true`/`false`, and YAML 1.1's yes/no/on/off that upstream's files use (`wipe: yes`), in any case.
-    static func bool(_ text: String) -> Bool? {
+    package static func bool(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "true", "yes", "on": true
         case "false", "no", "off": false

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `microcloud status` reads from the live services (behaviour spec §9.1): the MicroCloud members, each
 /// service's own member list with states, MicroCeph's OSDs, pools and units, MicroOVN's units. Plain data, so the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A line of a run's report with its tone; screens pick colours by tone, plain output ignores it.
 public struct ReportLine: Sendable, Equatable {
@@ -42,7 +42,7 @@ extension BootstrapReport {
 
     /// Wall time per phase, as a table.
     public var timingTable: TextTable {
-        TextTable(headers: ["PHASE", "TIME"], rows: phaseTimings.map { [$0.phase, String(format: "%.2fs", $0.seconds)] })
+        TextTable(headers: ["PHASE", "TIME"], rows: phaseTimings.map { [$0.phase, cFormat("%.2fs", $0.seconds)] })
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `microcloud status --format json`: the cluster's LXD objects at the top as before (members, pools, networks,
 /// profile: still readable as a `ClusterSnapshot`), and beside them what the text status shows, taken from the same

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `microcloud status` as text (behaviour spec §9.1): the overall state, one line per warning, a row per member
 /// with its OSDs and its MicroCeph and MicroOVN units, then Ceph's health and where OVN's services run.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One HTTP request as the core sees it: no sockets, no TLS. `path` includes the query string.
 public struct HTTPRequest: Sendable, Equatable {
@@ -36,7 +36,7 @@ public struct HTTPRequest: Sendable, Equatable {
         for pair in q.split(separator: "&") {
             // Empty parts kept: "=" is an empty key and value (omitting them left no key, and reading it trapped).
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                .map { String($0).removingPercentEncoding ?? String($0) }
+                .map { percentDecoded(String($0)) ?? String($0) }
             out[kv[0]] = kv.count > 1 ? kv[1] : ""
         }
         return out

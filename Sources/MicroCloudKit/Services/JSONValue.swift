@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Any JSON document, kept as data: LXD's `metadata` differs per call, and some of it (server config values,
 /// resources) must be passed on or round-tripped without losing its types.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One member-specific key a joining member brings along (`member_config` of `PUT /1.0/cluster`),
 /// e.g. the disk of its part of the `local` pool.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension LXDClient {
     /// Creates a network; with `target`, only that member's pending part of a clustered network.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension LXDClient {
     /// Creates a storage pool; with `target`, only that member's pending part of a clustered pool.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A client for one LXD daemon's REST API, over any transport: the local unix socket, or a peer's
 /// `/1.0/services/lxd` proxy (pass that as `prefix`). Every call that LXD answers with a background
@@ -101,11 +101,7 @@ public final class LXDClient: Sendable {
         return path + (path.contains("?") ? "&" : "?") + "target=" + escape(target)
     }
 
-    static func escape(_ component: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? component
-    }
+    static func escape(_ component: String) -> String { percentEncoded(component) }
 
     // MARK: - Server
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// LXD's response envelope, shared by its sync, async and error answers.
 struct LXDEnvelope: Decodable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An LXD cluster join token, the string `lxc cluster add` prints: base64 of a small JSON document.
 /// It holds a secret, so it never prints itself.
@@ -45,7 +45,7 @@ public struct LXDJoinToken: Sendable, Equatable, CustomStringConvertible {
     }
 
     public static func decode(_ text: String) throws -> LXDJoinToken {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace
         var padded = trimmed
         while padded.count % 4 != 0 { padded += "=" }
         guard let data = Data(base64Encoded: padded),

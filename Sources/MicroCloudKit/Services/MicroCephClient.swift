@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// MicroCeph's REST API (microcluster's core plus `/1.0/disks`, pools, services, configs) over any transport: its
 /// control socket, or a member's `/1.0/services/microceph` proxy. Errors name the member and carry MicroCeph's text.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// MicroOVN's API (spec §5.2–5.4, §6.1) on microcluster's core: bootstrap and join with the optional underlay
 /// address (`ovn-encap-ip`, MicroOVN's `custom_encapsulation_ip` extension), tokens, members, and the services

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// microcluster's core API, which MicroCeph and MicroOVN (and MicroCloud upstream) all serve: server info and
 /// readiness, bootstrap or join (`POST /core/control`), join tokens and members. `MicroCephClient` and

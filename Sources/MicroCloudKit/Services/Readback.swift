@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the cluster looks like, as its APIs tell it (not as the plan says): what the review screens show.
 public struct ClusterSnapshot: Codable, Sendable, Equatable {

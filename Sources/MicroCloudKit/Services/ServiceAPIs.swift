@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The MicroCeph calls a bootstrap needs (behaviour spec §5.2–5.5). Only the shape for now: the bootstrap
 /// runs its Ceph steps through this when a plan includes MicroCeph; a REST client comes later.

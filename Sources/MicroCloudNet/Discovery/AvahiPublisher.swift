@@ -1,5 +1,5 @@
 import CAvahi
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Announces this server as a `_microcloud._tcp` service through avahi-daemon.

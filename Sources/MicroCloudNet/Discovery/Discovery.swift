@@ -1,5 +1,6 @@
 import CAvahi
-import Foundation
+import FoundationEssentials
+import MicroCloudKit
 import Synchronization
 
 /// What a browser reports about `_microcloud._tcp` services. `name` in `.gone` is the announced server name.
@@ -22,7 +23,7 @@ public enum Discovery {
         let browser = AvahiBrowser(serviceType: serviceType, interface: index, continuation: continuation)
         // Teardown joins the poll thread, and termination can be signalled from that very thread (daemon gone),
         // so it runs on a thread of its own. The closure keeps the browser alive until then.
-        continuation.onTermination = { _ in Thread.detachNewThread { browser.stop() } }
+        continuation.onTermination = { _ in detachThread { browser.stop() } }
         do {
             try browser.start()
         } catch {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import NIOSSL
 
 /// How a client decides whether to trust the certificate a server presents. Peers use self-signed

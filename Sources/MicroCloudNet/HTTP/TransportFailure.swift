@@ -103,7 +103,7 @@ private func compactSSLError(_ error: BoringSSLError) -> String {
 
 private func sslReason(_ error: BoringSSLInternalError) -> String {
     let text = error.description
-    guard let start = text.range(of: "error:") else { return text }
+    guard let start = text.firstRange(of: "error:") else { return text }
     let fields = text[start.lowerBound...].split(separator: ":")
     guard fields.count > 4, let reason = fields[4].split(separator: " ").first else { return text }
     switch reason {

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// POSIX file helpers with explicit modes, for secrets in the state dir.
-enum SecureFiles {
+package enum SecureFiles {
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     static func mode(of path: String) throws -> mode_t {
@@ -59,17 +59,29 @@ enum SecureFiles {
         do {
             defer { close(fd) }
             guard fchmod(fd, mode) == 0 else { throw posixError("chmod \(temp)") }
-            let bytes = Array(text.utf8)
-            var written = 0
-            while written < bytes.count {
-                let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; throw posixError("write \(temp)") }
-                written += n
-            }
+            try writeAll(fd, text, temp)
             guard fsync(fd) == 0 else { throw posixError("fsync \(temp)") }
         }
         guard rename(temp, path) == 0 else { throw posixError("rename \(temp) to \(path)") }
         ok = true
+    }
+
+    /// Appends `text` to the existing file at `path` (O_APPEND: each call's text lands at the end, whole).
+    package static func append(_ path: String, _ text: String) throws {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw posixError("open \(path)") }
+        defer { close(fd) }
+        try writeAll(fd, text, path)
+    }
+
+    private static func writeAll(_ fd: Int32, _ text: String, _ path: String) throws {
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw posixError("write \(path)") }
+            written += n
+        }
     }
 
     static func posixError(_ what: String) -> CryptoError {

@@ -4,6 +4,7 @@
 import Foundation
 @_spi(Fuzzing) import MicroCloudDaemon
 import MicroCloudKit
+import PreseedYAML
 @_spi(Fuzzing) import MicroCloudNet
 import NIOCore
 import NIOEmbedded

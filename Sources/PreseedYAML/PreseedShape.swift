@@ -4,6 +4,7 @@
 // libyaml's event stream (linear, no tree) checks the size, refuses keys that are not plain names, and bounds
 // what aliases expand to. CYaml is the C library inside Yams; its events are the only streaming view it offers.
 import CYaml
+import MicroCloudKit
 
 /// How large a preseed file may be, and what its aliases may expand to.
 public enum PreseedLimits {
