@@ -43,6 +43,7 @@ extension Daemon {
                                     certificate: identity.certificatePEM, services: await recentServices())
             let body = Array(try JSONEncoder().encode(intent))
             let header = try await key.value.sign(body: body)
+            await s.proving(to: Fingerprint(probe.fingerprint).hex)
             let response = try await client.send(HTTPRequest(method: "POST", path: "/1.0/session/join",
                                                              headers: ["Authorization": header, "Content-Type": "application/json"],
                                                              body: body))

@@ -190,7 +190,7 @@ extension Daemon {
             log.notice("join intent", metadata: ["name": "\(intent.name)", "address": "\(intent.address)"])
             return .json(await serverInfo(recent: true))
         case .joiner:
-            guard let found = await s.initiator, found.fingerprint.hex == certFP else {
+            guard await s.initiator(provedTo: certFP, within: .seconds(10)) != nil else {
                 return .error(403, "Confirmation from a server we did not ask to join")
             }
             await s.confirm(by: certFP)

@@ -23,6 +23,8 @@ public actor TrustSession {
     public private(set) var trusted: Set<String> = []
     /// Joiner: the initiator we found and proved ourselves to (trusted for `stop` even before confirmation).
     public private(set) var initiator: Peer?
+    /// Joiner: the certificate fingerprint of the server our signed intent went to, set just before it leaves.
+    public private(set) var provedTo: String?
     /// Joiner criteria (preseed / --initiator-address).
     public let initiatorAddress: String?
     public let initiatorName: String?
@@ -69,6 +71,22 @@ public actor TrustSession {
     public func setInitiator(_ record: Peer) async {
         initiator = record
         await events.append(SessionEvent(kind: .initiatorFound, name: record.name, address: record.address, fingerprint: record.fingerprint.hex))
+    }
+
+    /// Joiner: our signed intent is about to go to the server presenting `fingerprint`.
+    public func proving(to fingerprint: String) { provedTo = fingerprint }
+
+    /// Joiner: the initiator we proved ourselves to, once `setInitiator` recorded it; nil for any other server.
+    /// The initiator may confirm as soon as it checked our proof, before our side has read its answer to the
+    /// intent (which records it), so a confirmation from the server our intent went to waits up to `limit` for that.
+    public func initiator(provedTo fingerprint: String, within limit: Duration) async -> Peer? {
+        let deadline = ContinuousClock.now + limit
+        while endReason == nil {
+            if let initiator { return initiator.fingerprint.hex == fingerprint ? initiator : nil }
+            guard provedTo == fingerprint, ContinuousClock.now < deadline else { return nil }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
     }
 
     public func confirm(by fingerprint: String) async {

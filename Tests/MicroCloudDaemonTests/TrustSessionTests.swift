@@ -88,6 +88,22 @@ struct TrustSessionTests {
                                                  headers: ["Authorization": key.sign(body: body)], body: body))
     }
 
+    /// The initiator confirms as soon as it has checked a proof, which can be before the joiner has read the answer to
+    /// its intent (seen once in the Interrupts lab test: "Confirmation from a server we did not ask to join"): a
+    /// confirmation from the server the intent went to waits for that answer; one from any other server is refused.
+    @Test func aConfirmationThatOvertakesTheIntentsAnswerIsAccepted() async throws {
+        let s = TrustSession(role: .joiner, passphrase: "alpha bravo charlie delta", timeout: .seconds(60))
+        let initiatorFP = String(repeating: "ab", count: 32), otherFP = String(repeating: "cd", count: 32)
+        #expect(await s.initiator(provedTo: initiatorFP, within: .seconds(5)) == nil)  // no intent has left yet
+        await s.proving(to: initiatorFP)
+        async let waited = s.initiator(provedTo: initiatorFP, within: .seconds(5))
+        #expect(await s.initiator(provedTo: otherFP, within: .seconds(5)) == nil)
+        try await Task.sleep(for: .milliseconds(200))
+        await s.setInitiator(Peer(name: "micro01", address: "10.0.0.1", fingerprint: Fingerprint(initiatorFP)))
+        #expect(await waited?.name == "micro01")
+        #expect(await s.initiator(provedTo: otherFP, within: .seconds(5)) == nil)
+    }
+
     @Test func wrongPassphraseIsRejectedAndCounted() async throws {
         let cloud = try await TestCloud.start(2)
         defer { Task { await cloud.stop() } }
