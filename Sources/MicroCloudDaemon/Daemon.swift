@@ -25,6 +25,8 @@ public actor Daemon {
     var joinLog = EventLog<ProgressEvent>()
     var joinResult: JoinResult?
     var joinTask: Task<Void, Never>?
+    /// The services (with their single-use tokens) of the join last started, to know a repeated request.
+    var joinRequest: [ServiceJoin]?
     var lookupTask: Task<Void, Never>?
     /// This server's inventory, being collected since its session opened (see `prefetchInventory`).
     var inventoryPrefetch: (at: ContinuousClock.Instant, task: Task<Inventory, Error>)?

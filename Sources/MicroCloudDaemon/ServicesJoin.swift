@@ -6,12 +6,18 @@ import MicroCloudNet
 /// and keeps a log of progress events the initiator (and the local `microcloud join`) follow.
 extension Daemon {
     func startJoin(_ put: ServicesPut) async throws -> HTTPResponse {
+        // The same request again names this very join (its tokens are single-use): the initiator repeats a PUT whose
+        // answer a link fault swallowed. It follows the join already under way, or done, instead of starting it twice.
+        if joinTask != nil, joinRequest == put.services {
+            return HTTPResponse.json(["started": true], status: 202)
+        }
         if let running = joinTask, joinResult == nil, !running.isCancelled {
             return .error(409, "A join is already running on \(name)")
         }
         let log = EventLog<ProgressEvent>()
         joinLog = log
         joinResult = nil
+        joinRequest = put.services
         let agent = servicesJoiner()
         self.log.notice("joining services", metadata: ["services": "\(put.services.map(\.service.rawValue).joined(separator: ","))"])
         joinTask = Task {

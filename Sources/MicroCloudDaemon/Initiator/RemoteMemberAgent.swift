@@ -17,17 +17,16 @@ public struct RemoteMemberAgent: MemberAgent {
 
     public func join(services: [ServiceJoin], progress: @escaping @Sendable (ProgressEvent) -> Void) async throws {
         let name = member.name
-        // Through a link fault (the member's cable out for a while) both calls are tried again, for a bounded time:
-        // the PUT only when it never left (before the TLS handshake ended: a join it started must not be started twice),
-        // the progress poll (a read from a cursor) also when the connection broke under it.
+        // Through a link fault (the member's cable out for a while) both calls are tried again, for a bounded time,
+        // also when the connection broke under them: the progress poll is a read from a cursor, and the member
+        // answers the same PUT again by following the join it already started (`startJoin`), never a second one.
         let waiting = { (reason: String, left: Duration) in
             progress(ServicesJoiner.event(name, "Lost contact with \(name) (\(reason)); trying again for up to \(left.secondsText)"))
         }
         let put: HTTPResponse
         do {
             let request = try HTTPRequest.json("PUT", "/1.0/services", ServicesPut(services: services, members: [initiator, member]))
-            put = try await LinkFault.retrying(if: { ($0 as? TransportError)?.sentNothing == true && LinkFault.isTransientOrBroken($0) },
-                                               waiting: waiting) { try await daemon.send(request) }
+            put = try await LinkFault.retrying(if: LinkFault.isTransientOrBroken, waiting: waiting) { try await daemon.send(request) }
         } catch {
             throw BootstrapError("microcloudd on \(name) cannot be reached (\(error)); check that it runs there, then start over")
         }
