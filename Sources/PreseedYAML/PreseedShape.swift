@@ -12,6 +12,14 @@ public enum PreseedLimits {
     public static let maxBytes = 1 << 20
     /// Values (scalars, lists and mappings) after alias expansion.
     public static let maxValues = 200_000
+
+    /// The refusal for a file over the limit; `bytes` is its size where it was read whole.
+    static func tooLarge(bytes: Int?, limit: Int = maxBytes, source: String = "file") -> PreseedError {
+        let mib = limit >= 1 << 20 ? " (\(limit >> 20) MiB)" : ""
+        let size = bytes.map { "is \($0) bytes; the limit is \(limit) bytes\(mib)" } ?? "is over the limit of \(limit) bytes\(mib)"
+        return PreseedError("The preseed \(source) \(size). "
+            + "List only the servers and disks this cluster uses, or use storage filters (find) instead of one entry per disk.")
+    }
 }
 
 enum PreseedShape {
@@ -20,9 +28,7 @@ enum PreseedShape {
     static func check(_ yaml: String) throws {
         let bytes = yaml.utf8.count
         if bytes > PreseedLimits.maxBytes {
-            throw PreseedError("The preseed file is \(bytes) bytes; the limit is \(PreseedLimits.maxBytes) bytes "
-                + "(1 MiB). List only the servers and disks this cluster uses, or use storage filters (find) "
-                + "instead of one entry per disk.")
+            throw PreseedLimits.tooLarge(bytes: bytes)
         }
         var walk = ShapeWalk()
         var text = Array(yaml.utf8)

@@ -18,10 +18,11 @@ struct PreseedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let out = ProgressPrinter(json: format == .json)
-        let yaml = try readInput()
         let preseed: Preseed
         do {
-            let (parsed, warnings) = try Preseed.parse(yaml)
+            // Read with a bound (flat memory whatever the source holds); bytes that are not UTF-8 are refused, not
+            // replaced (a name with a replaced byte would silently differ from the server's real one).
+            let (parsed, warnings) = try Preseed.parse(PreseedInput.read(path: file))
             warnings.forEach { out.warning("\($0.field): \($0.message)") }
             preseed = parsed
         } catch {
@@ -55,26 +56,5 @@ struct PreseedCommand: AsyncParsableCommand {
                             initiatorAddress: preseed.initiatorAddress, initiatorName: preseed.initiator,
                             lookupTimeoutSeconds: preseed.lookupTimeout ?? 60))
         }
-    }
-
-    /// The file (or standard input) as text; bytes that are not UTF-8 are refused, not replaced (a name with a
-    /// replaced byte would silently differ from the server's real one).
-    private func readInput() throws -> String {
-        let data: Data
-        if let file {
-            guard let read = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("Cannot read the preseed file \"\(file)\"")
-            }
-            data = read
-        } else {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        }
-        let bytes = [UInt8](data)
-        if let offset = VisibleBytes.firstInvalidByte(bytes) {
-            let line = bytes[..<offset].filter { $0 == UInt8(ascii: "\n") }.count + 1
-            throw ValidationError("The preseed \(file.map { "file \"\($0)\"" } ?? "input") is not UTF-8 text: byte \(offset) " +
-                                  "(line \(line)) is not part of a UTF-8 character; save the file as UTF-8")
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -47,4 +47,18 @@ import Testing
         #expect(r.status != 0 && r.status < 128, "\(r.failureDescription)")
         #expect((r.stdout + r.stderr).contains("is not UTF-8 text: byte 41 (line 3)"), "\(r.failureDescription)")
     }
+
+    /// Issue 20: a 600 MB preseed (file or stdin) was read whole before the 1 MiB check (1.87 GB peak). Now the
+    /// reader stops one byte past the limit: refused at once, in flat memory (GNU time's peak resident size).
+    @Test(arguments: ["--file /dev/zero", "< <(head -c 600000000 /dev/zero)"])
+    func anEndlessOrHugePreseedIsRefusedInFlatMemory(_ source: String) throws {
+        try #require(MicroCloudCLI.built, "build first: swift build")
+        let r = try Command.run(["bash", "-c", "exec /usr/bin/time -f 'peak %M KB %e s' timeout -s KILL \(Self.budgetSeconds) "
+                                 + "'\(MicroCloudCLI.path)' preseed --validate \(source)"])
+        #expect(r.status == 2, "\(r.failureDescription)")
+        #expect(r.stderr.contains("is over the limit of 1048576 bytes (1 MiB)"), "\(r.failureDescription)")
+        let peakKB = r.stderr.split(separator: "\n").last { $0.hasPrefix("peak ") }?.split(separator: " ")[1]
+        print("preseed \(source): \(r.stderr.split(separator: "\n").last ?? "")")
+        #expect((Int(peakKB ?? "") ?? .max) < 50 << 10, "peak over 50 MB: \(r.failureDescription)")
+    }
 }
