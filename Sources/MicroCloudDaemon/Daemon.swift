@@ -21,6 +21,8 @@ public actor Daemon {
     nonisolated var lxd: HTTPClient { sockets.client(.lxd) }
 
     var members: [Peer]
+    /// Members and session peers, for the body limits decided off the actor.
+    public nonisolated let knownPeers = KnownPeers()
     var session: TrustSession?
     var joinLog = EventLog<ProgressEvent>()
     var joinResult: JoinResult?
@@ -51,6 +53,7 @@ public actor Daemon {
                                                 attributes: [.posixPermissions: 0o700])
         self.identity = try Identity.loadOrCreate(directory: config.stateDir, name: config.name, addresses: [address])
         self.members = MemberStore(path: config.membersFile).load()
+        knownPeers.setMembers(members)
         self.sockets = ServiceSockets(config: config)
     }
 
@@ -72,7 +75,7 @@ public actor Daemon {
         let announceEarly = config.announce && config.port != 0
         if announceEarly { announce() }
         tlsServer = try await HTTPServer.tls(host: address, port: config.port, credentials: identity.credentials,
-                                             limits: Self.peerLimits, handler: handler)
+                                             limits: Self.peerLimits(knownPeers), handler: handler)
         controlServer = try await HTTPServer.unix(path: config.controlSocket, handler: handler)
         log.info("listening", metadata: ["address": "\(address):\(config.port)", "control": "\(config.controlSocket)",
                                          "fingerprint": "\(identity.shortFingerprint)"])
@@ -172,6 +175,7 @@ public actor Daemon {
 
     func recordMembers(_ list: [Peer]) throws {
         members = list
+        knownPeers.setMembers(list)
         try MemberStore(path: config.membersFile).save(list)
     }
 }

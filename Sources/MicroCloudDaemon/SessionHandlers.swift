@@ -31,7 +31,8 @@ extension Daemon {
         }
         let s = TrustSession(role: open.role, passphrase: passphrase, timeout: .seconds(open.timeout_seconds),
                              initiatorAddress: open.initiator_address, initiatorName: open.initiator_name,
-                             ownerPID: open.owner_pid)
+                             ownerPID: open.owner_pid, known: knownPeers)
+        knownPeers.begin(session: ObjectIdentifier(s))
         session = s
         joinLog = EventLog()
         joinResult = nil

@@ -30,10 +30,14 @@ public actor TrustSession {
     public let initiatorName: String?
     /// The local process that opened the session; the daemon ends the session when it is gone.
     public let ownerPID: Int32?
+    /// Where the daemon's body limits read whom this session trusts (see `KnownPeers`).
+    private let known: KnownPeers?
 
     public init(role: SessionRole, passphrase: String, timeout: Duration,
-                initiatorAddress: String? = nil, initiatorName: String? = nil, ownerPID: Int32? = nil) {
+                initiatorAddress: String? = nil, initiatorName: String? = nil, ownerPID: Int32? = nil,
+                known: KnownPeers? = nil) {
         self.ownerPID = ownerPID
+        self.known = known
         self.role = role
         self.passphrase = passphrase
         self.expiresAt = Date().addingTimeInterval(TimeInterval(timeout.components.seconds))
@@ -66,10 +70,14 @@ public actor TrustSession {
         intents.first { $0.fingerprint == fingerprint }?.intent
     }
 
-    public func trust(_ fingerprint: String) { trusted.insert(fingerprint) }
+    public func trust(_ fingerprint: String) {
+        trusted.insert(fingerprint)
+        publishTrust()
+    }
 
     public func setInitiator(_ record: Peer) async {
         initiator = record
+        publishTrust()
         await events.append(SessionEvent(kind: .initiatorFound, name: record.name, address: record.address, fingerprint: record.fingerprint.hex))
     }
 
@@ -91,10 +99,16 @@ public actor TrustSession {
 
     public func confirm(by fingerprint: String) async {
         trusted.insert(fingerprint)
+        publishTrust()
         await events.append(SessionEvent(kind: .confirmed, name: initiator?.name, address: initiator?.address, fingerprint: fingerprint))
     }
 
     public func note(_ event: SessionEvent) async { await events.append(event) }
+
+    /// The peers this session trusts, for the daemon's body limits (`KnownPeers`).
+    private func publishTrust() {
+        known?.update(session: ObjectIdentifier(self), peers: trusted.union(initiator.map { [$0.fingerprint.hex] } ?? []))
+    }
 
     /// Ends the session once; later calls keep the first reason.
     public func end(_ reason: String) async {

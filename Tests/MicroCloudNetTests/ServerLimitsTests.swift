@@ -9,7 +9,7 @@ import Testing
     @Test func aRoutesSmallLimitRefusesALargerBodyFromItsHead() async throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let limits = ServerLimits { _, path in path == "/small" ? 64 : ServerLimits.maxBody }
+        let limits = ServerLimits { _, path, _ in path == "/small" ? 64 : ServerLimits.maxBody }
         let server = try await HTTPServer.unix(path: dir.file("s.sock"), limits: limits) { request, _ in
             HTTPResponse(status: 200, body: Array("\(request.body.count)".utf8))
         }

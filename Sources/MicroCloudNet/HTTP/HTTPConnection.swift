@@ -56,7 +56,13 @@ final class HTTPConnection: ChannelInboundHandler {
             head = requestHead
             dropBody()
             received = 0
-            bodyLimit = min(Self.maxRequestBody, registry.budget.limits.bodyLimit(requestHead.method.rawValue, requestHead.uri))
+            if peerFingerprint == nil {
+                // Read once the first request bytes are here: by then the TLS handshake is complete.
+                let certificate = isLocal ? nil : try? context.pipeline.syncOperations.nioSSL_peerCertificate()
+                peerFingerprint = .some(certificate.flatMap(certificateFingerprint))
+            }
+            bodyLimit = min(Self.maxRequestBody, registry.budget.limits.bodyLimit(requestHead.method.rawValue, requestHead.uri,
+                                                                               peerFingerprint ?? nil))
             if let declared = requestHead.headers.first(name: "Content-Length").flatMap(Int.init), declared > 0 {
                 if declared > bodyLimit {
                     // Refused from the head alone: nothing of the body is kept or waited for.
@@ -68,11 +74,6 @@ final class HTTPConnection: ChannelInboundHandler {
                     reserved = declared
                     body.reserveCapacity(declared)
                 }
-            }
-            if peerFingerprint == nil {
-                // Read once the first request bytes are here: by then the TLS handshake is complete.
-                let certificate = isLocal ? nil : try? context.pipeline.syncOperations.nioSSL_peerCertificate()
-                peerFingerprint = .some(certificate.flatMap(certificateFingerprint))
             }
         case .body(let buffer):
             guard head != nil else { return }

@@ -18,16 +18,17 @@ public struct ServerLimits: Sendable {
     /// requests. A server facing the network sets it short, so slow or silent clients (slowloris) give their
     /// descriptor back quickly; the default is lenient for the local socket.
     public var requestReadTimeout: Duration
-    /// The largest body a request may carry, decided from its method and path before any body byte is kept:
-    /// routes an unauthenticated caller may reach take small bodies only.
-    public var bodyLimit: @Sendable (_ method: String, _ path: String) -> Int
+    /// The largest body a request may carry, decided from its method, path and caller (its certificate's
+    /// fingerprint; nil without one, and on a unix socket) before any body byte is kept: a caller the server does
+    /// not know takes small bodies only.
+    public var bodyLimit: @Sendable (_ method: String, _ path: String, _ peer: String?) -> Int
 
     /// Largest body any route may take (LXD requests proxied for trusted peers).
     public static let maxBody = 8 << 20
 
     public init(connectionsPerHost: Int = 64, connections: Int = ServerLimits.connectionBudget(),
                 bufferedBodyBytes: Int = 16 << 20, requestReadTimeout: Duration = .seconds(120),
-                bodyLimit: @escaping @Sendable (_ method: String, _ path: String) -> Int = { _, _ in ServerLimits.maxBody }) {
+                bodyLimit: @escaping @Sendable (_ method: String, _ path: String, _ peer: String?) -> Int = { _, _, _ in ServerLimits.maxBody }) {
         self.connectionsPerHost = connectionsPerHost
         self.connections = connections
         self.bufferedBodyBytes = bufferedBodyBytes

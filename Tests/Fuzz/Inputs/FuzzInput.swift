@@ -101,7 +101,7 @@ public enum FuzzInput {
 
     /// The peer server the peer-request target feeds: the daemon's limits, a handler that reads what routes read.
     @_spi(Fuzzing) public static func peerServer() -> HTTPServerPipeline {
-        HTTPServerPipeline(limits: Daemon.peerLimits) { request, _ in
+        HTTPServerPipeline(limits: Daemon.peerLimits(KnownPeers())) { request, _ in
             let summary = "\(request.method) \(request.route) \(request.query.count) \(request.headers.count) \(request.body.count)"
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Array(summary.utf8))
         }

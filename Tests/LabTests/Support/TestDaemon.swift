@@ -11,13 +11,13 @@ final class TestDaemon {
     let address: String
     let port: Int
 
-    init(address: String, port: Int, fdLimit: Int) throws {
+    init(address: String, port: Int, fdLimit: Int, name: String = "micro01") throws {
         self.address = address
         self.port = port
         try #require(FileManager.default.isExecutableFile(atPath: MicroCloudDaemonBinary.path), "build first: swift build")
         stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("budget-\(UUID().uuidString.prefix(8))").path
         process = try Background(["prlimit", "--nofile=\(fdLimit):\(fdLimit)", MicroCloudDaemonBinary.path,
-                                  "--state-dir", stateDir, "--name", "micro01", "--address", address,
+                                  "--state-dir", stateDir, "--name", name, "--address", address,
                                   "--port", "\(port)", "--lxd-socket", stateDir + "/no-lxd.socket",
                                   "--no-announce", "--log-level", "warning"], tag: "microcloudd")
         let deadline = Date().addingTimeInterval(30)
