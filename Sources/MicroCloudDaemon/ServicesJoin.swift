@@ -14,6 +14,12 @@ extension Daemon {
         if let running = joinTask, joinResult == nil, !running.isCancelled {
             return .error(409, "A join is already running on \(name)")
         }
+        // A finished join is final: another request (a peer's mistake, or a member replaying an old one) must not
+        // join the services again or replace the membership this server recorded.
+        if joinResult == .joined || !members.isEmpty {
+            return .error(409, "\(name) already joined a MicroCloud of \(members.count) members; "
+                          + "a server joins once (remove it from its cloud and reset it to join again)")
+        }
         let log = EventLog<ProgressEvent>()
         joinLog = log
         joinResult = nil
