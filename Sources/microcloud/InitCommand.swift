@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MicroCloudDaemon
+import MicroCloudKit
 import MicroCloudNet
 import MicroCloudTUI
 
@@ -46,6 +47,7 @@ struct InitCommand: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: daemon.stateDir + "/bootstrap.log") {
             print("The bootstrap's events are in \(daemon.stateDir)/bootstrap.log (JSON lines).")
         }
-        if final.abortReason != nil { throw ExitCode(1) }
+        if final.abortReason != nil || final.run?.failed == true { throw ExitCode(1) }
+        if let setbacks = final.run?.report?.setbacks.count, setbacks > 0 { throw ExitCode(RunSummary.setbackExitCode) }
     }
 }

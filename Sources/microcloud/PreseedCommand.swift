@@ -8,7 +8,9 @@ import PreseedYAML
 struct PreseedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preseed",
-        abstract: "Initialise or join a MicroCloud non-interactively from a preseed YAML file (stdin or --file).")
+        abstract: "Initialise or join a MicroCloud non-interactively from a preseed YAML file (stdin or --file).",
+        discussion: "Exit codes: 0 ready; 1 the run failed (the report says what was undone and what remains); 2 the file "
+            + "or the servers were refused before anything changed; 3 ready with setbacks (each \"Not done\" line says what to do).")
 
     @Option(help: "Preseed file (default: standard input).") var file: String?
     @Flag(help: "Only check the file (no network, no root needed) and list every problem with its key.") var validate = false

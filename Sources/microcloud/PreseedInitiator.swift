@@ -127,8 +127,12 @@ struct PreseedInitiator {
                 throw ExitCode(1)
             case .finished(.formed(let report, let snapshot)):
                 report.setbackLines.forEach { $0.tone == .warn ? out.warning($0.text) : out.line($0.text) }
-                out.line(RunSummary.text(snapshot))
+                out.line(RunSummary.text(snapshot, setbacks: report.setbacks.count))
                 out.line("Wall time per phase:\n" + report.timingTable.render())
+                if !report.setbacks.isEmpty {
+                    out.warning(RunSummary.setbackClosing(report.setbacks.count))
+                    throw ExitCode(RunSummary.setbackExitCode)
+                }
             }
         }
     }

@@ -187,3 +187,15 @@ struct AllServicesAgent: MemberAgent {
         #expect(progress.upAndIn == 5 && progress.failed == 1 && progress.isFinished)
     }
 }
+
+/// Issue 20: a preseed whose run added 4 of 6 OSDs printed "MicroCloud is ready" and exited 0.
+@Suite struct RunOutcomeWordsTests {
+    @Test func aRunWithSetbacksSaysSoAndHasItsOwnExitCode() {
+        #expect(RunSummary.ready(setbacks: 0) == "MicroCloud is ready")
+        #expect(RunSummary.ready(setbacks: 2) == "MicroCloud is ready with 2 setbacks")
+        #expect(RunSummary.text(nil, setbacks: 1).hasPrefix("MicroCloud is ready with 1 setback."))
+        #expect(RunSummary.setbackClosing(1)
+                == "MicroCloud is ready with 1 setback: each \"Not done\" line above says what was not done and what to do.")
+        #expect(![0, 1, 2].contains(RunSummary.setbackExitCode))
+    }
+}

@@ -227,6 +227,19 @@ import Testing
         #expect(d.flat.contains("MicroCloud is ready: 3 members, set up in 0:52."), "\(d.flat)")
     }
 
+    /// Issue 20: a run with setbacks said "MicroCloud is ready" like a clean one.
+    @Test func theResultsCountTheSetbacks() {
+        var d = Self.running()
+        var report = BootstrapReport()
+        let disk = BootstrapReport.StepRecord(id: .cephDisk("micro03", "/dev/sdd"), member: "micro03", title: "Add Ceph disk /dev/sdd")
+        report.setbacks = [.init(step: disk, message: "MicroCeph on micro03: the disk is not pristine",
+                                 advice: "add it with `microceph disk add /dev/sdd --wipe` on micro03")]
+        d.send(.bootstrapFinished(report, Fixtures.snapshot()))
+        #expect(d.flat.contains("MicroCloud is ready with 1 setback: 3 members"), "\(d.flat)")
+        guard case .quit(let printed?) = d.key(.char("q")).first else { Issue.record("q should quit with the tables"); return }
+        #expect(printed.hasPrefix("MicroCloud is ready with 1 setback: 3 members."), "\(printed)")
+    }
+
     @Test func ctrlCOnTheResultsQuitsWithoutAborting() {
         var d = Self.running()
         d.send(.bootstrapFinished(BootstrapReport(), Fixtures.snapshot()))

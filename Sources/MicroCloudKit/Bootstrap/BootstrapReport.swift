@@ -30,6 +30,9 @@ public struct BootstrapReport: Codable, Sendable, Equatable {
         public var message: String
         /// What to do about it.
         public var advice: String
+        public init(step: StepRecord, message: String, advice: String) {
+            self.step = step; self.message = message; self.advice = advice
+        }
     }
 
     public struct PhaseTiming: Codable, Sendable, Equatable {

@@ -64,10 +64,25 @@ public enum RunSummary {
     public static let unreadable = ["The cloud is set up, but its state could not be read back.",
                                     "Run `lxc cluster list`, `lxc storage list` and `lxc network list` to see it."]
 
+    /// "MicroCloud is ready", or "ready with N setbacks" when something failed without stopping the run: the
+    /// first words of the wizard's results and of every report.
+    public static func ready(setbacks: Int) -> String {
+        setbacks == 0 ? "MicroCloud is ready" : "MicroCloud is ready with \(setbacks) setback\(setbacks == 1 ? "" : "s")"
+    }
+
+    /// A report's last line when the run had setbacks (the run exits with `setbackExitCode`).
+    public static func setbackClosing(_ setbacks: Int) -> String {
+        ready(setbacks: setbacks) + ": each \"Not done\" line above says what was not done and what to do."
+    }
+
+    /// The exit code of a run that formed the cloud with setbacks (0: ready; 1: failed, undone; 2: refused before
+    /// anything changed).
+    public static let setbackExitCode: Int32 = 3
+
     /// "MicroCloud is ready: N members." and every table at its natural width.
-    public static func text(_ snapshot: ClusterSnapshot?) -> String {
-        guard let s = snapshot else { return (["MicroCloud is ready."] + unreadable).joined(separator: "\n") }
-        return "MicroCloud is ready: \(s.members.count) member\(s.members.count == 1 ? "" : "s").\n\n" + tables(s)
+    public static func text(_ snapshot: ClusterSnapshot?, setbacks: Int = 0) -> String {
+        guard let s = snapshot else { return (["\(ready(setbacks: setbacks))."] + unreadable).joined(separator: "\n") }
+        return "\(ready(setbacks: setbacks)): \(s.members.count) member\(s.members.count == 1 ? "" : "s").\n\n" + tables(s)
     }
 
     /// Every table at its natural width, each under its title (`microcloud status` prints these too).

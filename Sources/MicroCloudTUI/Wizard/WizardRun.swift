@@ -74,7 +74,7 @@ extension WizardState {
         r.report = report
         r.snapshot = snapshot
         run = r
-        exitText = RunSummary.text(snapshot)
+        exitText = RunSummary.text(snapshot, setbacks: report.setbacks.count)
         results = ResultsState()
         enter(.results)
     }

@@ -105,9 +105,10 @@ extension WizardState {
     func drawResults(on s: inout Screen, in r: Rect) {
         let g = s.glyphs
         let members = run?.plan.members.count ?? 0
-        var head = "\(g.check) MicroCloud is ready: \(members) member\(members == 1 ? "" : "s")"
+        let setbacks = run?.report?.setbacks.count ?? 0
+        var head = "\(setbacks == 0 ? g.check : g.warning) \(RunSummary.ready(setbacks: setbacks)): \(members) member\(members == 1 ? "" : "s")"
         if let run { head += ", set up in \(formatClock(run.elapsed(now: now)))" }
-        s.put(head + ".", at: Point(x: r.x, y: r.y), style: Style.ok.bold, maxWidth: r.width)
+        s.put(head + ".", at: Point(x: r.x, y: r.y), style: setbacks == 0 ? Style.ok.bold : Style.warn.bold, maxWidth: r.width)
         var x = r.x
         for (n, tab) in ResultsState.tabs.enumerated() {
             let style = n == results.tab ? Style(fg: .accent, attributes: [.bold, .reverse]) : Style.dim
