@@ -176,6 +176,13 @@ public actor Daemon {
     func recordMembers(_ list: [Peer]) throws {
         members = list
         knownPeers.setMembers(list)
+        if list.isEmpty {
+            // Removed from its cloud (`microcloud remove` on another member): the finished join is forgotten too,
+            // so this server can join a cloud again.
+            joinResult = nil
+            joinRequest = nil
+            joinTask = nil
+        }
         try MemberStore(path: config.membersFile).save(list)
     }
 }

@@ -233,16 +233,22 @@ public final class InitiatorDriver: Sendable {
     func recordMembers() async throws {
         let members = self.members
         try await control.recordMembers(members)
+        let failures = await Self.push(members, to: members.filter { $0.fingerprint != local.fingerprint }, links: links)
+        if !failures.isEmpty { throw DaemonError("The membership was not recorded on " + failures.joined(separator: "; ")) }
+    }
+
+    /// Sends the membership `members` to each of `targets`' daemons; returns "name: why" for each that did not take it.
+    static func push(_ members: [Peer], to targets: [Peer], links: MemberLinks, timeout: Duration = .seconds(30)) async -> [String] {
         var failures: [String] = []
-        for m in members where m.fingerprint != local.fingerprint {
+        for m in targets {
             do {
-                let r = try await links.daemon(m, timeout: .seconds(30)).send(.json("PUT", "/1.0/members", members))
+                let r = try await links.daemon(m, timeout: timeout).send(.json("PUT", "/1.0/members", members))
                 if r.status != 200 { failures.append("\(m.name): \(errorText(r))") }
             } catch {
                 failures.append("\(m.name): \(error)")
             }
         }
-        if !failures.isEmpty { throw DaemonError("The membership was not recorded on " + failures.joined(separator: "; ")) }
+        return failures
     }
 
     /// The report of a run whose steps all succeeded but whose membership could not be pushed to every member

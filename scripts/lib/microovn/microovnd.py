@@ -281,12 +281,63 @@ class Service:
             threading.Thread(target=self.records_changed, daemon=True).start()
         return sync({})
 
+    # --- leaving (microcluster's DELETE /core/1.0/cluster/{name}, MicroOVN's PreRemove/PostRemove hooks) ---
+    def member_remove(self, request):
+        """microcluster removes a member: the leaving member runs MicroOVN's PreRemove hook (ovn.leave) and resets;
+        the records lose it and its services; the others refresh (PostRemove: chassis follow the centrals that
+        stay). `force=1` drops a member that does not answer (microcluster's force)."""
+        self.require_initialized()
+        name = request.params["name"]
+        force = request.query.get("force", [""])[0] == "1"
+        members = {m["name"]: m for m in self.records.members()}
+        if name not in members:
+            raise APIError(500, f"No remote exists with the given name {name!r}")
+        if len(members) == 1:
+            raise APIError(500, "Cannot leave a cluster with 1 members")
+        if name == self.local["name"]:
+            self.reset()
+        else:
+            try:
+                cluster.call(members[name]["address"], "PUT", f"/core/internal/cluster/{name}", {},
+                             cert_files=self.cert_files(), timeout=120)
+            except Exception as e:
+                if not force:
+                    raise APIError(500, f"Failed to remove cluster member {name!r}: {e}")
+
+        def edit(data):
+            data["members"] = [m for m in data["members"] if m["name"] != name]
+            data["services"] = [s for s in data["services"] if s["location"] != name]
+        data, _ = self.records.change(edit)
+        self.broadcast(data, skip=(name,))
+        threading.Thread(target=self.records_changed, daemon=True).start()
+        return sync({})
+
+    def internal_leave(self, request):
+        """The member being removed: MicroOVN's PreRemove hook, then microcluster's reset of this member."""
+        self.require_initialized()
+        if request.params["name"] != self.local["name"]:
+            raise APIError(404, "not this member")
+        threading.Thread(target=self.reset, daemon=True).start()
+        return sync({})
+
+    def reset(self):
+        ovn.leave()
+        self.local = None
+        for path in (self.local_path, self.records.path):
+            if os.path.exists(path):
+                os.unlink(path)
+        self.records = cluster.Records(self.state_dir)
+        if self.tls:
+            threading.Thread(target=self.tls.shutdown, daemon=True).start()
+            self.tls = None
+
     # --- routes ---
     def public_routes(self, router):
         router.add("GET", "/core/1.0", self.server_info, untrusted=True)
         router.add("GET", "/core/1.0/ready", self.ready)
         router.add("GET", "/core/1.0/cluster", self.members)
         router.add("DELETE", "/core/1.0/tokens/{name}", self.token_delete)
+        router.add("DELETE", "/core/1.0/cluster/{name}", self.member_remove)
         router.add("GET", "/1.0/services", self.services)
         return router
 
@@ -301,6 +352,7 @@ class Service:
         router = self.public_routes(Router())
         router.add("POST", "/core/internal/cluster", self.internal_join, untrusted=True)
         router.add("PUT", "/core/internal/records", self.internal_records)
+        router.add("PUT", "/core/internal/cluster/{name}", self.internal_leave)
         return router
 
 

@@ -163,3 +163,52 @@ def start_chassis(name, encap_ip, centrals):
     run("ovn-controller", f"unix:{OVS_RUN}/db.sock", "--detach", "--no-chdir",
         f"--pidfile={OVN_RUN}/ovn-controller.pid", f"--log-file={OVN_LOG}/ovn-controller.log",
         *ssl_options(), "-vconsole:off")
+
+
+# --- leaving: MicroOVN's PreRemove hook (microovn/ovn/leave.go Leave -> node.DisableAllServices) ---
+
+def leave():
+    """Stops this member's OVN services as MicroOVN does before it leaves: ovn-controller exits (a clean exit deletes
+    its chassis from the southbound database), the NB and SB databases leave their raft clusters, ovn-northd and
+    Open vSwitch stop; then the data and runtime folders are emptied (environment.CleanupPaths). Errors from
+    services that do not run here are ignored, as upstream does."""
+    attempts = [
+        ("ovn-appctl", "-t", "ovn-controller", "exit"),
+        ("ovn-appctl", "-t", "ovn-northd", "exit"),
+    ]
+    for db, (_, name, _, _) in DATABASES.items():
+        attempts.append(("ovs-appctl", "-t", f"{OVN_RUN}/ovn{db}_db.ctl", "cluster/leave", name))
+    for args in attempts:
+        try:
+            run(*args, timeout=30)
+        except (OVNError, subprocess.TimeoutExpired):
+            pass
+    for db in DATABASES:   # cluster/leave returns at once; the server exits once its leave is committed
+        wait_gone(f"{OVN_RUN}/ovn{db}_db.pid", 15, ("ovs-appctl", "-t", f"{OVN_RUN}/ovn{db}_db.ctl", "exit"))
+    for target in ("ovs-vswitchd", "ovsdb-server"):
+        try:
+            run("ovs-appctl", "-t", target, "exit", timeout=30)
+        except (OVNError, subprocess.TimeoutExpired):
+            pass
+    for folder in (OVN_DB_DIR, OVN_RUN):
+        for entry in os.listdir(folder) if os.path.isdir(folder) else []:
+            path = os.path.join(folder, entry)
+            if os.path.isfile(path) or os.path.islink(path):
+                os.unlink(path)
+    if os.path.exists(OVS_DB):
+        os.unlink(OVS_DB)
+
+
+def wait_gone(pidfile, seconds, fallback):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pid = int(open(pidfile).read().strip())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return
+        time.sleep(0.2)
+    try:
+        run(*fallback, timeout=10)
+    except (OVNError, subprocess.TimeoutExpired):
+        pass

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 
-from . import ceph, daemons, envelope
+from . import ceph, daemons, envelope, removal
 from .ceph import CephError, DATA
 from .envelope import sync
 
@@ -174,31 +174,7 @@ class Disks:
     # --- DELETE /1.0/disks/{osd} ---
 
     def remove(self, req):
-        try:
-            osd = int(req.params["osd"])
-        except ValueError as err:
-            raise envelope.bad_request(f'strconv.ParseInt: parsing "{req.params["osd"]}": invalid syntax')
-        body = req.json()
-        records = self.records()
-        if osd < 0:
-            raise envelope.internal("OSD must be a positive integer")
-        if osd not in records:
-            raise envelope.not_found(f"osd.{osd} not found")
-        if not body.get("bypass_safety") and len(records) <= 3:
-            raise envelope.internal(f"cannot remove osd.{osd} we need at least 3 OSDs, have {len(records)}")
-        try:
-            self.d.mon.command("osd out", ids=[str(osd)])
-        except CephError as err:
-            raise envelope.internal(str(err))
-        daemons.stop("osd", osd)
-        try:
-            self.d.mon.command("osd down", ids=[str(osd)])
-            self.d.mon.command("osd purge-actual", id=osd, yes_i_really_mean_it=True)
-        except CephError as err:
-            raise envelope.internal(f"failed to purge osd.{osd}: {err}")
-        subprocess.run(["rm", "-rf", f"{DATA}/osd/ceph-{osd}"])
-        self.d.mon.delete_record(f"microceph/disks/{osd}")
-        return sync(None)
+        return removal.remove_osd(self, req)
 
 
 class DiskError(Exception):
