@@ -117,6 +117,17 @@ import Testing
         ])
     }
 
+    @Test(arguments: [("clustering", "Forming the LXD cluster"), ("clustering_join_token", "Forming the LXD cluster"),
+                      ("storage_driver_ceph", "Distributed storage (the remote pool on Ceph)"),
+                      ("network_type_physical", "Distributed networking (the UPLINK and default networks)"),
+                      ("network_type_ovn", "Distributed networking (the UPLINK and default networks)")])
+    func eachGatedExtensionMissingOnOneServerIsRefusedNamingFeatureAndExtension(_ name: String, _ feature: String) {
+        var inv = Fixture.full
+        inv[1].lxd.apiExtensions.removeAll { $0 == name }
+        #expect(Self.errors(inv) == ["\(feature) needs LXD's \(name) API extension, which LXD 5.21.3 on micro02 lacks. "
+            + "Upgrade LXD there."])
+    }
+
     @Test func clusteringNeedsJoinTokens() {
         var inv = Fixture.full
         for i in inv.indices { inv[i].lxd.apiExtensions.removeAll { $0 == "clustering_join_token" } }
