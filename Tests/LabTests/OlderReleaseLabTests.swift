@@ -39,8 +39,7 @@ extension LabSuite {
 
         @Test("the wizard's review names the service, the version found and the one needed, and the plan cannot start")
         func wizardRefusesAnOlderMicroCeph() throws {
-            try #require(MicroCloudCLI.built, "build first: swift build")
-            try #require(Tmux.available, "tmux is not installed")
+            try #require(MicroCloudCLI.built && Tmux.available, "build first (swift build), with tmux installed")
             try Self.withOlderMicroCeph { servers in
                 let tmux = Tmux(name: "wizard-older-release", width: 132, height: 43)
                 defer { tmux.stop() }
