@@ -55,15 +55,14 @@ import MicroCloudNet
         return IPAddress(bytes: Array(b[12...])) ?? address
     }
 
-    /// Initiator: why a joiner that lacks one of our services, or runs another version of one, is refused.
+    /// Initiator: why a joiner that lacks one of our services is refused. Another version of a service is not
+    /// refused here, as upstream does (the joiner would only see "Rejecting peer"): the plan's version gates
+    /// (`VersionRules`) show it on the initiator, naming the server, the versions and what is needed, before anything
+    /// changes.
     public static func serviceRefusal(_ intent: JoinIntent, mine: [String: String]) -> Refusal? {
-        for (service, version) in mine.sorted(by: { $0.key < $1.key }) where service != ServiceKind.microcloud.rawValue {
-            guard let theirs = intent.services[service] else {
+        for service in mine.keys.sorted() where service != ServiceKind.microcloud.rawValue {
+            if intent.services[service] == nil {
                 return Refusal(400, "Rejecting peer \"\(intent.name)\" due to missing services (\(service))")
-            }
-            if theirs != version {
-                return Refusal(400, "Rejecting peer \"\(intent.name)\" due to invalid \(service) version. "
-                    + "(Want: \"\(version)\", Detected: \"\(theirs)\")")
             }
         }
         return nil

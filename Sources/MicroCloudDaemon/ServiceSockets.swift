@@ -57,7 +57,8 @@ extension Daemon {
     }
 
     /// Installed services and their versions: LXD from `GET /1.0`, MicroCeph and MicroOVN from microcluster's
-    /// `GET /core/1.0`; a socket that does not answer leaves its service out. MicroCloud is always there.
+    /// `GET /core/1.0` (an older release's `/cluster/1.0`, marked: `ServiceVersion`); a socket that does not answer
+    /// leaves its service out. MicroCloud is always there.
     func services() async -> [String: String] {
         var out: [String: String] = [ServiceKind.microcloud.rawValue: config.version]
         await withTaskGroup(of: (ServiceKind, String?).self) { group in
@@ -77,7 +78,8 @@ extension Daemon {
             let version = LXDServer(metadata: metadata).serverVersion
             return version.isEmpty ? nil : version
         }
-        let version = try? await MicroclusterClient(transport: transport, name: kind.rawValue).version()
+        // An older release (microcluster's `/cluster/1.0`) is recorded as such, not left out as "not installed".
+        let version = try? await MicroclusterClient(transport: transport, name: kind.rawValue).installedVersion()
         return version.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

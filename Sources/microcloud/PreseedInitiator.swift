@@ -26,6 +26,8 @@ struct PreseedInitiator {
             try await work.value
         } catch _ where interrupted.current {
             throw ExitCode(130)
+        } catch is PlanRefused {
+            throw ExitCode(2)
         }
         if interrupted.current { throw ExitCode(130) }
     }
@@ -105,7 +107,7 @@ struct PreseedInitiator {
         guard let plan, errors.isEmpty else {
             errors.forEach { out.error("\($0.field): \($0.message)") }
             out.line("Nothing was changed.")
-            throw ExitCode(2)
+            throw PlanRefused(errors: errors)
         }
         if dryRun {
             out.line(plan.summaryText)
@@ -136,6 +138,12 @@ struct PreseedInitiator {
             }
         }
     }
+}
+
+/// The plan's errors, which end the run before anything changes (exit 2); the joiners are told them with the abort.
+struct PlanRefused: Error, CustomStringConvertible {
+    let errors: [PlanIssue]
+    var description: String { errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
 }
 
 /// Runs a handler on a signal instead of its default action, until `stop`.

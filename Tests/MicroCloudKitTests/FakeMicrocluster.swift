@@ -28,8 +28,17 @@ final class FakeMicrocluster: HTTPTransport, @unchecked Sendable {
         self.version = version
     }
 
+    /// Plays a release on microcluster before its `/cluster` → `/core` rename: `/core/…` is unknown (404) and the
+    /// same endpoints answer under `/cluster/…`.
+    var olderAPI = false
+
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         onRequest(request)
+        var request = request
+        if olderAPI {
+            if request.path.hasPrefix("/core/") { return Self.error(404, "not found") }
+            if request.path.hasPrefix("/cluster/") { request.path = "/core/" + request.path.dropFirst("/cluster/".count) }
+        }
         let body = (try? JSONDecoder().decode(JSONValue.self, from: Data(request.body))) ?? .null
         return state.withLock { s in Self.answer(request, body, &s, member: member, version: version) }
     }

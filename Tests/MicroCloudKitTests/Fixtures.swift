@@ -21,11 +21,14 @@ enum Fixture {
         ]
     }
 
+    /// The LXD API extensions the version gates ask of the features a plan uses (`VersionRules.neededExtensions`).
+    static let gatedExtensions = ["clustering", "clustering_join_token", "storage_driver_ceph", "network_type_physical", "network_type_ovn"]
+
     static func path(_ n: Int) -> String { "/dev/disk/by-id/\(diskPrefix)\(n)" }
     static let nvme = "/dev/disk/by-id/nvme-Samsung_SSD_980_S1"
 
     static func inventory(_ n: Int, drivers: [String] = ["btrfs", "dir"], ceph: Bool = false, ovn: Bool = false,
-                          lxdVersion: String = "5.0.2") -> Inventory {
+                          lxdVersion: String = "5.21.3") -> Inventory {
         var services: [ServiceKind: String] = [.microcloud: "3.3", .lxd: lxdVersion]
         if ceph { services[.microceph] = "19.2.0" }
         if ovn { services[.microovn] = "24.03" }
@@ -39,7 +42,7 @@ enum Fixture {
                 NetworkInterface(name: "lo", type: "loopback", linkType: "loopback"),
             ],
             services: services,
-            lxd: LXDServer(serverVersion: lxdVersion, apiExtensions: ["storage_pool_source_wipe"],
+            lxd: LXDServer(serverVersion: lxdVersion, apiExtensions: ["storage_pool_source_wipe"] + gatedExtensions,
                           storageDrivers: drivers, networks: ["eth0", "eth1", "eth2", "lo"]))
     }
 

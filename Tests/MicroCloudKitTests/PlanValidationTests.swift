@@ -127,8 +127,8 @@ let serviceRules: [PlanRuleCase] = [
         inv["micro03"]?.services[.microceph] = nil
     },
     .init("service versions differ", .lab, field: "services",
-          "LXD versions differ between members (micro01: 5.0.2, micro02: 5.0.3, micro03: 5.0.2). Install the same "
-          + "version on every server.") { _, inv in
+          "LXD differs between servers: 5.21.3 on micro01 and micro03, 5.0.3 on micro02. Every server needs the same "
+          + "LXD version: refresh them to one release.") { _, inv in
         inv["micro02"]?.services[.lxd] = "5.0.3"
     },
 ]

@@ -74,7 +74,7 @@ enum Fixtures {
                          NetworkInterface(name: "enp6s0"),
                          NetworkInterface(name: "enp8s0", addresses: ["10.0.1.\(n)/24"])],
             services: services,
-            lxd: LXDServer(serverVersion: "5.21.3", apiExtensions: ["storage_pool_source_wipe", "storage_cephfs_create_missing"],
+            lxd: LXDServer(serverVersion: "5.21.3", apiExtensions: ["storage_pool_source_wipe", "storage_cephfs_create_missing"] + LXDServer.fixtureExtensions,
                           storageDrivers: n == 2 ? ["btrfs", "dir"] : ["zfs", "btrfs", "dir"]))
     }
 
@@ -244,4 +244,9 @@ enum Recorded {
             return moved
         }
     }
+}
+
+extension LXDServer {
+    /// The LXD API extensions the version gates ask of the features a plan uses (`VersionRules.neededExtensions`).
+    static let fixtureExtensions = ["clustering", "clustering_join_token", "storage_driver_ceph", "network_type_physical", "network_type_ovn"]
 }

@@ -25,7 +25,8 @@ start_microceph() {
 
 microceph_ready() {
   [ -S "$(server_microceph_socket "$1")" ] &&
-    curl -sf --max-time 5 --unix-socket "$(server_microceph_socket "$1")" http://lab/core/1.0/ready >/dev/null
+    { curl -sf --max-time 5 --unix-socket "$(server_microceph_socket "$1")" http://lab/core/1.0/ready ||
+      curl -sf --max-time 5 --unix-socket "$(server_microceph_socket "$1")" http://lab/cluster/1.0/ready; } >/dev/null
 }
 
 microceph_up() { server_pid "$1" microceph >/dev/null; }

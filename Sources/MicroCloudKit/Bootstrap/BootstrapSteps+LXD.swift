@@ -136,32 +136,20 @@ extension BootstrapSteps {
                          let connection = central.map { "ssl:\(hostPort($0, 6641))" }.joined(separator: ",")
                          try await lxd.updateServerConfig(["network.ovn.northbound_connection": connection])
                      }))
-            for (k, m) in allMembers.enumerated() {
-                add(Step(id: .networkPending("UPLINK", m.name), member: m.name, title: "Define network UPLINK on \(m.name)",
-                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: inCluster(m),
-                         serialGroup: "lxd-pending",
-                         run: { _ in
-                             guard let parent = m.uplinkInterface else {
-                                 throw BootstrapError("plan: \(m.name) has no uplink interface for OVN; pick one for it")
-                             }
-                             try await lxd.createNetwork(name: "UPLINK", type: "physical", config: ["parent": parent], target: m.name)
-                         },
-                         cleanup: Self.firstOnly(k) { try await Self.deleteNetwork("UPLINK", lxd) }))
-            }
             var uplink: [String: String] = [:]
             if let gw = ovnPlan.ipv4Gateway { uplink["ipv4.gateway"] = gw }
             if ovnPlan.ipv4Gateway != nil, let range = ovnPlan.ipv4Range { uplink["ipv4.ovn.ranges"] = range }
             if let gw6 = ovnPlan.ipv6Gateway { uplink["ipv6.gateway"] = gw6 }
             if !ovnPlan.dnsServers.isEmpty { uplink["dns.nameservers"] = ovnPlan.dnsServers.joined(separator: ",") }
             let uplinkConfig = uplink
-            add(Step(id: .network("UPLINK"), title: "Create network UPLINK", phase: BootstrapPhase.networks,
-                     budget: budgets.network,
-                     dependsOn: afterJoins + allMembers.map { .networkPending("UPLINK", $0.name) } + [.ovnNorthbound],
-                     run: { _ in
-                         try await lxd.createNetwork(name: "UPLINK", type: "physical", description: "Uplink for OVN networks",
-                                                     config: uplinkConfig)
-                         try await lxd.setNetworkDescription("UPLINK", "Uplink for OVN networks")   // see the bridge
-                     }))
+            addNetwork("UPLINK", type: "physical", description: "Uplink for OVN networks", after: [.ovnNorthbound],
+                       pending: { m in
+                           guard let parent = m.uplinkInterface else {
+                               throw BootstrapError("plan: \(m.name) has no uplink interface for OVN; pick one for it")
+                           }
+                           return ["parent": parent]
+                       },
+                       final: { uplinkConfig })
             add(Step(id: .network("default"), title: "Create network default", phase: BootstrapPhase.networks,
                      budget: budgets.network, dependsOn: [.network("UPLINK")],
                      run: { _ in
@@ -172,24 +160,32 @@ extension BootstrapSteps {
                      },
                      cleanup: { try await Self.deleteNetwork("default", lxd) }))
         } else if let bridge = plan.fallbackBridge {
-            let name = bridge.name
-            for (k, m) in allMembers.enumerated() {
-                add(Step(id: .networkPending(name, m.name), member: m.name, title: "Define network \(name) on \(m.name)",
-                         phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: inCluster(m),
-                         serialGroup: "lxd-pending",
-                         run: { _ in try await lxd.createNetwork(name: name, type: "bridge", target: m.name) },
-                         cleanup: Self.firstOnly(k) { try await Self.deleteNetwork(name, lxd) }))
-            }
-            add(Step(id: .network(name), title: "Create network \(name)", phase: BootstrapPhase.networks,
-                     budget: budgets.network, dependsOn: afterJoins + allMembers.map { .networkPending(name, $0.name) },
-                     run: { _ in
-                         try await lxd.createNetwork(name: name, type: "bridge", description: bridge.description,
-                                                     config: try Self.bridgeConfig(bridge))
-                         // LXD 5.0.2 drops the description of a network defined per member on this final create
-                         // (seen in the lab): set it again, so `lxc network list` shows it on every member.
-                         try await lxd.setNetworkDescription(name, bridge.description)
-                     }))
+            addNetwork(bridge.name, type: "bridge", description: bridge.description, pending: { _ in [:] },
+                       final: { try Self.bridgeConfig(bridge) })
         }
+    }
+
+    /// A clustered network: defined on each member (`?target=`) once it is in the cluster, then created for the
+    /// cluster after every join and `after` (as `addPool`). The first member's definition carries the undo.
+    mutating func addNetwork(_ name: String, type: String, description: String, after: [StepID] = [],
+                             pending: @escaping @Sendable (MemberPlan) throws -> [String: String],
+                             final: @escaping @Sendable () throws -> [String: String]) {
+        let lxd = self.lxd
+        for (k, m) in allMembers.enumerated() {
+            add(Step(id: .networkPending(name, m.name), member: m.name, title: "Define network \(name) on \(m.name)",
+                     phase: BootstrapPhase.networks, budget: budgets.pendingConfig, dependsOn: inCluster(m),
+                     serialGroup: "lxd-pending",
+                     run: { _ in try await lxd.createNetwork(name: name, type: type, config: try pending(m), target: m.name) },
+                     cleanup: Self.firstOnly(k) { try await Self.deleteNetwork(name, lxd) }))
+        }
+        add(Step(id: .network(name), title: "Create network \(name)", phase: BootstrapPhase.networks,
+                 budget: budgets.network, dependsOn: afterJoins + allMembers.map { .networkPending(name, $0.name) } + after,
+                 run: { _ in
+                     try await lxd.createNetwork(name: name, type: type, description: description, config: try final())
+                     // LXD 5.0.2 drops the description of a network defined per member on this final create
+                     // (seen in the lab): set it again, so `lxc network list` shows it on every member.
+                     try await lxd.setNetworkDescription(name, description)
+                 }))
     }
 
     /// Explicit addresses only: LXD's `auto` probes the network for a free subnet, which must never

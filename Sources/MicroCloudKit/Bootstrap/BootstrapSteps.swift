@@ -67,23 +67,14 @@ struct BootstrapSteps {
         let me = initiator
         let ceph = env.ceph, ovn = env.ovn
         let cephNetworks = (plan.ceph?.internalNetwork, plan.ceph?.publicNetwork)
-        add(Step(id: .bootstrap(.microceph), member: me.name, title: "Bootstrap MicroCeph on \(me.name)",
-                 phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
-                 skipReason: cephPlanned ? nil : "MicroCeph not installed",
-                 remains: "MicroCeph on \(me.name) is initialised; to start over, reset MicroCeph on \(me.name)",
-                 run: { _ in
-                     guard let ceph else { throw BootstrapError("MicroCeph is planned but no MicroCeph API is available") }
-                     try await ceph.bootstrap(name: me.name, address: hostPort(me.address, 7443),
-                                              clusterNetwork: cephNetworks.0, publicNetwork: cephNetworks.1)
-                 }))
-        add(Step(id: .bootstrap(.microovn), member: me.name, title: "Bootstrap MicroOVN on \(me.name)",
-                 phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
-                 skipReason: ovnPlanned ? nil : "MicroOVN not installed",
-                 remains: "MicroOVN on \(me.name) is initialised; to start over, reset MicroOVN on \(me.name)",
-                 run: { _ in
-                     guard let ovn else { throw BootstrapError("MicroOVN is planned but no MicroOVN API is available") }
-                     try await ovn.bootstrap(name: me.name, address: hostPort(me.address, 6443), encapIP: me.underlayIP)
-                 }))
+        let address = me.address
+        addBootstrap(.microceph, api: ceph) { ceph in
+            try await ceph.bootstrap(name: me.name, address: hostPort(address, ServiceKind.microceph.port),
+                                     clusterNetwork: cephNetworks.0, publicNetwork: cephNetworks.1)
+        }
+        addBootstrap(.microovn, api: ovn) { ovn in
+            try await ovn.bootstrap(name: me.name, address: hostPort(address, ServiceKind.microovn.port), encapIP: me.underlayIP)
+        }
 
         let lxd = self.lxd
         let version = env.options.microcloudVersion
@@ -129,10 +120,24 @@ struct BootstrapSteps {
                  }))
     }
 
+    /// The initiator's own MicroCeph or MicroOVN forms its cluster (skipped when the plan leaves the service out).
+    mutating func addBootstrap<API: Sendable>(_ service: ServiceKind, api: API?,
+                                              _ bootstrap: @escaping @Sendable (API) async throws -> Void) {
+        let me = initiator.name, what = service.rawValue
+        add(Step(id: .bootstrap(service), member: me, title: "Bootstrap \(what) on \(me)",
+                 phase: BootstrapPhase.services, budget: budgets.serviceBootstrap,
+                 skipReason: planned(service) ? nil : "\(what) not installed",
+                 remains: "\(what) on \(me) is initialised; to start over, reset \(what) on \(me)",
+                 run: { _ in
+                     guard let api else { throw BootstrapError("\(what) is planned but no \(what) API is available") }
+                     try await bootstrap(api)
+                 }))
+    }
+
     // MARK: - Tokens and joins
 
     mutating func addJoins() {
-        let lxd = self.lxd, tokens = self.tokens, ceph = env.ceph, ovn = env.ovn
+        let lxd = self.lxd, tokens = self.tokens
         for j in joiners {
             let name = j.name
             add(Step(id: .token(.lxd, name), member: name, title: "Issue LXD join token for \(name)",
@@ -141,30 +146,36 @@ struct BootstrapSteps {
                      cleanup: {
                          guard try await lxd.deleteJoinToken(for: name) else { throw CleanupKept("token already used or expired") }
                      }))
-            add(Step(id: .token(.microceph, name), member: name, title: "Issue MicroCeph join token for \(name)",
-                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: [.bootstrap(.microceph)],
-                     skipReason: cephPlanned ? nil : "MicroCeph not installed",
-                     run: { _ in
-                         guard let ceph else { throw BootstrapError("no MicroCeph API is available") }
-                         tokens[.microceph, name] = try await ceph.issueToken(for: name)
-                     },
-                     cleanup: { try await ceph?.deleteToken(for: name) }))
-            add(Step(id: .token(.microovn, name), member: name, title: "Issue MicroOVN join token for \(name)",
-                     phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: [.bootstrap(.microovn)],
-                     skipReason: ovnPlanned ? nil : "MicroOVN not installed",
-                     run: { _ in
-                         guard let ovn else { throw BootstrapError("no MicroOVN API is available") }
-                         tokens[.microovn, name] = try await ovn.issueToken(for: name)
-                     },
-                     cleanup: { try await ovn?.deleteToken(for: name) }))
+            for (service, api) in microclusterServices { addToken(service, api, for: name) }
         }
         // Joins go one at a time in the plan's (name) order, so every run reads the same and the report is predictable.
         for (k, j) in joiners.enumerated() { addJoin(j, after: k > 0 ? joiners[k - 1].name : nil) }
     }
 
+    /// MicroCeph and MicroOVN with their APIs: the same token and join steps serve both.
+    var microclusterServices: [(ServiceKind, (any MicroclusterAPI)?)] {
+        [(.microceph, env.ceph), (.microovn, env.ovn)]
+    }
+
+    func planned(_ service: ServiceKind) -> Bool { plan.services.contains(service) }
+
+    /// A microcluster join token for `name`, issued once the service is bootstrapped; its undo revokes it.
+    mutating func addToken(_ service: ServiceKind, _ api: (any MicroclusterAPI)?, for name: String) {
+        let tokens = self.tokens, what = service.rawValue
+        add(Step(id: .token(service, name), member: name, title: "Issue \(what) join token for \(name)",
+                 phase: BootstrapPhase.joins, budget: budgets.token, dependsOn: [.bootstrap(service)],
+                 skipReason: planned(service) ? nil : "\(what) not installed",
+                 run: { _ in
+                     guard let api else { throw BootstrapError("no \(what) API is available") }
+                     tokens[service, name] = try await api.issueToken(for: name)
+                 },
+                 cleanup: { try await api?.deleteToken(for: name) }))
+    }
+
     mutating func addJoin(_ j: MemberPlan, after previous: String?) {
         let name = j.name
-        let lxd = self.lxd, tokens = self.tokens, ceph = env.ceph, ovn = env.ovn
+        let lxd = self.lxd, tokens = self.tokens
+        let microclusters = microclusterServices.filter { planned($0.0) }
         let agent = env.agents[name]!
         let confirm = budgets.joinConfirm
         let cephPlanned = self.cephPlanned, ovnPlanned = self.ovnPlanned
@@ -193,11 +204,10 @@ struct BootstrapSteps {
                      try await waitUntil(within: confirm, what: "the LXD cluster to list \(name)") {
                          try await lxd.clusterMembers().contains { $0.serverName == name }
                      }
-                     if cephPlanned, let ceph {
-                         try await waitUntil(within: confirm, what: "MicroCeph to list \(name)") { try await ceph.memberNames().contains(name) }
-                     }
-                     if ovnPlanned, let ovn {
-                         try await waitUntil(within: confirm, what: "MicroOVN to list \(name)") { try await ovn.memberNames().contains(name) }
+                     for case let (service, api?) in microclusters {
+                         try await waitUntil(within: confirm, what: "\(service.rawValue) to list \(name)") {
+                             try await api.memberNames().contains(name)
+                         }
                      }
                  }))
     }

@@ -90,24 +90,14 @@ extension ClusterPlan {
             issues.append(.error("ovn", "Distributed networking needs MicroOVN, which is not among the plan's "
                 + "services. Install MicroOVN on every server or skip distributed networking."))
         }
-        for service in services {
-            var versions: [(String, String)] = []
-            for m in members {
-                guard let inv = inventories[m.name] else { continue }
-                if let v = inv.services[service] {
-                    versions.append((m.name, v))
-                } else if service != .microcloud {
-                    issues.append(.error(memberField(m.name), member: m.name,
-                                         "\(service.rawValue) is not installed on \"\(m.name)\". Install it there "
-                                         + "or leave \(service.rawValue) out of the plan."))
-                }
-            }
-            if Set(versions.map(\.1)).count > 1 {
-                let list = versions.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
-                issues.append(.error("services", "\(service.rawValue) versions differ between members (\(list)). "
-                    + "Install the same version on every server."))
+        for service in services where service != .microcloud {
+            for m in members where inventories[m.name].map({ $0.services[service] == nil }) ?? false {
+                issues.append(.error(memberField(m.name), member: m.name,
+                                     "\(service.rawValue) is not installed on \"\(m.name)\". Install it there "
+                                     + "or leave \(service.rawValue) out of the plan."))
             }
         }
-        return issues
+        // Releases and capabilities: the version gates (the same releases everywhere among them).
+        return issues + VersionRules.issues(members.compactMap { inventories[$0.name] }, plan: self)
     }
 }

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// MicroCeph's REST API (microcluster's core plus `/1.0/disks`, pools, services, configs) over any transport: its
 /// control socket, or a member's `/1.0/services/microceph` proxy. Errors name the member and carry MicroCeph's text.
-public struct MicroCephClient: CephAPI {
+public struct MicroCephClient: CephAPI, MicroclusterService {
     public let core: MicroclusterClient
     /// How long bootstrap may take to list the first member.
     public let bootstrapWait: Duration
@@ -11,8 +11,6 @@ public struct MicroCephClient: CephAPI {
         self.core = MicroclusterClient(transport: transport, name: name)
         self.bootstrapWait = bootstrapWait
     }
-
-    public var name: String { core.name }
 
     // MARK: - Core (microcluster)
 
@@ -23,10 +21,6 @@ public struct MicroCephClient: CephAPI {
         try await core.bootstrap(name: name, address: address, config: config)
         try await core.waitForMember(name, within: bootstrapWait)
     }
-
-    public func issueToken(for joiner: String) async throws -> String { try await core.issueToken(for: joiner) }
-    public func deleteToken(for joiner: String) async throws { try await core.deleteToken(for: joiner) }
-    public func memberNames() async throws -> [String] { try await core.members().map(\.name) }
 
     // MARK: - Disks
 

@@ -4,7 +4,7 @@ import FoundationEssentials
 /// address (`ovn-encap-ip`, MicroOVN's `custom_encapsulation_ip` extension), tokens, members, and the services
 /// (`central`, `chassis`, `switch`) with the member each runs on. The transport is the local control socket, or
 /// a member's `microcloudd` peer proxy (`/1.0/services/microovn/…`) for a remote one.
-public struct MicroOVNClient: OVNAPI {
+public struct MicroOVNClient: OVNAPI, MicroclusterService {
     /// The port MicroOVN's cluster listens on (upstream's `OVNPort`).
     public static let port = ServiceKind.microovn.port
     /// OVN's northbound database port, for LXD's `network.ovn.northbound_connection`.
@@ -41,12 +41,6 @@ public struct MicroOVNClient: OVNAPI {
         try await requireEncapSupport(encapIP)
         try await core.join(name: name, address: address, token: token, config: Self.config(encapIP: encapIP))
     }
-
-    public func issueToken(for joiner: String) async throws -> String { try await core.issueToken(for: joiner) }
-
-    public func deleteToken(for joiner: String) async throws { try await core.deleteToken(for: joiner) }
-
-    public func memberNames() async throws -> [String] { try await core.members().map(\.name) }
 
     /// `GET /1.0/services`: which OVN service runs on which member.
     public func services() async throws -> [OVNServiceLocation] { try await core.get("/1.0/services") }

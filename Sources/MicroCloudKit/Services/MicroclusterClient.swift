@@ -43,6 +43,19 @@ public struct MicroclusterClient: Sendable {
     /// The service's version (`GET /core/1.0`).
     public func version() async throws -> String { try await server().version }
 
+    /// The version as an inventory records it (`ServiceVersion`): `GET /core/1.0`'s; when that path is unknown (404),
+    /// the service runs on microcluster before its `/cluster` → `/core` rename (canonical/microcluster ff48636,
+    /// July 2024), whose `GET /cluster/1.0` still tells the version. Upstream MicroCloud only says such a release is
+    /// not supported (`GetVersion` in its `service/*.go`); the version found lets the gate say which one it is.
+    public func installedVersion() async throws -> String {
+        do {
+            return try await version()
+        } catch let error as LXDError where error.code == 404 {
+            let older = try? await get("/cluster/1.0", as: MicroclusterServer.self)
+            return ServiceVersion.olderAPI(older?.version ?? "")
+        }
+    }
+
     /// `GET /core/1.0/ready` answers once the daemon is up (before bootstrap too).
     public func isReady() async -> Bool {
         do { try await call("GET", "/core/1.0/ready"); return true } catch { return false }

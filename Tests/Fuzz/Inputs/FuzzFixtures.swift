@@ -27,7 +27,7 @@ public enum FuzzFixtures {
                 NetworkInterface(name: "lo", type: "loopback", linkType: "loopback"),
             ],
             services: [.microcloud: "3.3", .lxd: "5.0.2", .microceph: "19.2.0", .microovn: "24.03"],
-            lxd: LXDServer(serverVersion: "5.0.2", apiExtensions: ["storage_pool_source_wipe"],
+            lxd: LXDServer(serverVersion: "5.0.2", apiExtensions: ["storage_pool_source_wipe", "clustering", "clustering_join_token", "storage_driver_ceph", "network_type_physical", "network_type_ovn"],
                            storageDrivers: ["zfs", "btrfs", "dir"], networks: ["eth0", "eth1", "eth2", "lo"]))
     }
 

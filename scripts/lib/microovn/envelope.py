@@ -60,9 +60,16 @@ class Router:
         regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$"
         self.routes.append((method, re.compile(regex), handler, untrusted))
 
+    older_release = False   # microcluster before the /core rename (MCLAB_OLDER_RELEASE, see microovnd)
+
     def dispatch(self, method, target, body, trusted):
         parts = urllib.parse.urlsplit(target)
         path = parts.path.rstrip("/") or "/"
+        if self.older_release:
+            if path.startswith("/core/") or path == "/core":
+                return error(404, "not found")
+            if path.startswith("/cluster/"):
+                path = "/core/" + path[len("/cluster/"):]
         allowed = False
         for m, regex, handler, untrusted in self.routes:
             match = regex.match(path)

@@ -26,6 +26,10 @@ from envelope import APIError, Router, serve_tls, serve_unix, sync
 NOT_READY = (503, "Database is not ready yet: Database is not yet initialized")
 EXTENSIONS = ["internal:runtime_extension_v1", "internal:rename_core_endpoints", "custom_encapsulation_ip"]
 SCHEMA_INTERNAL, SCHEMA_EXTERNAL = 7, 2
+# Lab-only: the servers named in MCLAB_OLDER_RELEASE play MicroOVN 22.03 on microcluster before its /cluster -> /core
+# rename (canonical/microcluster ff48636, July 2024): /core/... is unknown (404), the same endpoints answer under
+# /cluster/..., and GET /cluster/1.0 lists no extensions (they joined that answer in July 2024, aa5c674).
+OLDER_RELEASE = os.environ.get("MCLAB_SERVER", "") in os.environ.get("MCLAB_OLDER_RELEASE", "").split()
 
 
 class Service:
@@ -36,7 +40,7 @@ class Service:
         self.local_path = os.path.join(state_dir, "local.json")
         self.local = json.load(open(self.local_path)) if os.path.exists(self.local_path) else None
         self.init_lock = threading.Lock()
-        self.version = ovn.ovn_version()
+        self.version = "22.03.3" if OLDER_RELEASE else ovn.ovn_version()
         self.tls = None
         self.southbound = None
 
@@ -121,7 +125,7 @@ class Service:
         return sync({"name": local.get("name", socket.gethostname()),
                      "address": local.get("address", "invalid AddrPort"),
                      "version": self.version, "ready": self.records.initialized,
-                     "extensions": EXTENSIONS})
+                     "extensions": [] if OLDER_RELEASE else EXTENSIONS})
 
     def ready(self, request):
         return sync({})
@@ -333,6 +337,7 @@ class Service:
 
     # --- routes ---
     def public_routes(self, router):
+        router.older_release = OLDER_RELEASE
         router.add("GET", "/core/1.0", self.server_info, untrusted=True)
         router.add("GET", "/core/1.0/ready", self.ready)
         router.add("GET", "/core/1.0/cluster", self.members)

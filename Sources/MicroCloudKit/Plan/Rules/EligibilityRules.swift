@@ -86,7 +86,7 @@ extension ServiceRules {
     /// MicroOVN without `custom_encapsulation_ip` by that extension, not by its version.
     public static func microOVNVersionNote(_ inventories: [Inventory]) -> String? {
         let old = inventories.compactMap { inv -> (String, String)? in
-            guard let v = inv.services[.microovn], let mm = majorMinor(v) else { return nil }
+            guard let v = inv.services[.microovn], !ServiceVersion(recorded: v).olderAPI, let mm = majorMinor(v) else { return nil }
             return mm < upstreamMicroOVN ? (inv.name, v) : nil
         }
         guard !old.isEmpty else { return nil }

@@ -56,7 +56,14 @@ class Router:
         regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$"
         self.routes.append((method, re.compile(regex), handler, before_init, remote, proxy_target))
 
+    older_release = False   # microcluster before the /core rename (MCLAB_OLDER_RELEASE, see microcephd)
+
     def find(self, method, path):
+        if self.older_release:
+            if path.startswith("/core/") or path == "/core":
+                raise envelope.not_found("not found")
+            if path.startswith("/cluster/"):
+                path = "/core/" + path[len("/cluster/"):]
         allowed = False
         for m, regex, handler, before_init, remote, proxy in self.routes:
             match = regex.match(path)
