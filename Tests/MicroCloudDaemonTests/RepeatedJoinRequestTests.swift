@@ -5,7 +5,8 @@ import MicroCloudKit
 /// The initiator repeats `PUT /1.0/services` when a link fault swallowed the answer (LateFaults' 20 s cable pull once
 /// failed the run with "connection closed before a complete response"): the member must follow the join it started,
 /// never start a second one with the same single-use tokens.
-struct RepeatedJoinRequestTests {
+/// In the trust session suite: its tests run one at a time (the test daemons share a port).
+extension TrustSessionTests {
     @Test func theSameRequestAgainFollowsTheJoinAlreadyStarted() async throws {
         let cloud = try await TestCloud.start(1)
         defer { Task { await cloud.stop() } }
@@ -17,6 +18,7 @@ struct RepeatedJoinRequestTests {
         #expect(try await member.startJoin(put).status == 202)
         #expect(await member.joinLog === started)  // no second join: the same log of events, the same result to come
     }
+
 
     /// Issue 20: a member's membership could be emptied by a second, different `PUT /1.0/services` after its join
     /// finished. A member refuses it; a join that failed may still be tried again with new tokens.
