@@ -37,7 +37,7 @@ struct RemoveCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let driver = try await InitiatorDriver(control: control)
-        let facts = try await driver.removalFacts()
+        let facts = try await driver.removalFacts(for: name)
         let (plan, issues) = RemovalPlanner.plan(remove: name, facts: facts, runningOn: driver.local.name, force: force)
         issues.warnings.forEach { out.warning($0.message) }
         guard let plan, !issues.hasErrors else {

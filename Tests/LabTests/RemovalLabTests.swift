@@ -49,16 +49,47 @@ extension LabSuite {
                 .map { String($0.split(separator: ",")[0]) }.sorted()
         }
 
-        @Test("remove micro04 from a 4-server whole cloud: 3 members everywhere, its OSDs drained and gone, HEALTH_OK, 3 chassis, objects intact; then refusals on the 3-server cloud")
-        func removeTheFourthServer() throws {
+        /// What an operator checks once micro04 is out: 3 members in LXD, MicroCeph, MicroOVN and the cloud's own
+        /// membership, no OSD of micro04 in `ceph osd tree`, HEALTH_OK (recovery done), and the objects intact.
+        static func expectThreeStay(_ servers: [LabServer], objects before: [String: String]) throws {
+            let names = servers.prefix(3).map(\.name)
+            #expect(try lxdMembers() == names, "lxc cluster list")
+            let cephMembers = try ControlSocket.request("\(servers[0].directory)/microceph/control.socket", "GET", "/core/1.0/cluster")
+                .list.compactMap { $0["name"] as? String }.sorted()
+            #expect(cephMembers == names, "MicroCeph members: \(cephMembers)")
+            let ovnMembers = try OVNLabTests.call(servers[0], "GET", "/core/1.0/cluster").list.compactMap { $0["name"] as? String }.sorted()
+            #expect(ovnMembers == names, "MicroOVN members: \(ovnMembers)")
+            let tree = try CephCLI.osdsPerHost(1)
+            #expect((tree["micro04"] ?? 0) == 0 && tree.values.reduce(0, +) == 6, "ceph osd tree after: \(tree)")
+            let health = try CephCLI.waitStatus(1, seconds: 240) {
+                (($0["health"] as? [String: Any])?["status"] as? String) == "HEALTH_OK"
+            }
+            #expect((health["health"] as? [String: Any])?["status"] as? String == "HEALTH_OK", "ceph status: \(health)")
+            for index in 1...3 {
+                let members = try Lab.exec(index, "microcloud", "status", "--format", "json").stdout
+                #expect(members.contains("\"micro03\"") && !members.contains("\"micro04\""), "membership on micro0\(index)")
+            }
+            let after = try readObjects(on: 3)
+            #expect(after == before, "the 20 objects read back from micro03 with the same sha256")
+            print("removal: \(after.filter { before[$0.key] == $0.value }.count) of 20 objects identical; ceph osd tree \(tree)")
+        }
+
+        /// A 4-server whole cloud formed by preseed, with 20 objects written to `lxd_remote` (name -> sha256).
+        static func withWholeCloudOfFour(_ body: ([LabServer], [String: String]) throws -> Void) throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
             setenv("MCLAB_MICROCEPH", "1", 1)
             setenv("MCLAB_MICROOVN", "1", 1)
             defer { unsetenv("MCLAB_MICROCEPH"); unsetenv("MCLAB_MICROOVN") }
             try Lab.with(servers: 4) { servers in
                 for (i, s) in servers.enumerated() { try OVNPreseed.addUplinkBridge(i + 1, s) }
-                _ = try Preseed.runFormingCloud(servers, yaml: Self.wholeCloud(servers))
-                let before = try Self.writeObjects()
+                _ = try Preseed.runFormingCloud(servers, yaml: wholeCloud(servers))
+                try body(servers, try writeObjects())
+            }
+        }
+
+        @Test("remove micro04 from a 4-server whole cloud: 3 members everywhere, its OSDs drained and gone, HEALTH_OK, 3 chassis, objects intact; then refusals on the 3-server cloud")
+        func removeTheFourthServer() throws {
+            try Self.withWholeCloudOfFour { servers, before in
                 try #require(before.count == 20, "20 objects written: \(before)")
                 let osdsBefore = try CephCLI.osdsPerHost(1)
                 #expect(osdsBefore["micro04"] == 2, "ceph osd tree before: \(osdsBefore)")
@@ -73,33 +104,15 @@ extension LabSuite {
                 #expect(run.status == 0 && run.stdout.contains("micro04 was removed; 3 members stay: micro01, micro02, micro03."))
 
                 let names = servers.prefix(3).map(\.name)
-                #expect(try Self.lxdMembers() == names, "lxc cluster list")
-                let cephMembers = try ControlSocket.request("\(servers[0].directory)/microceph/control.socket", "GET", "/core/1.0/cluster")
-                    .list.compactMap { $0["name"] as? String }.sorted()
-                #expect(cephMembers == names, "MicroCeph members: \(cephMembers)")
-                let ovnMembers = try OVNLabTests.call(servers[0], "GET", "/core/1.0/cluster").list.compactMap { $0["name"] as? String }.sorted()
-                #expect(ovnMembers == names, "MicroOVN members: \(ovnMembers)")
-                let tree = try CephCLI.osdsPerHost(1)
-                #expect((tree["micro04"] ?? 0) == 0 && tree.values.reduce(0, +) == 6, "ceph osd tree after: \(tree)")
-                let health = try CephCLI.waitStatus(1, seconds: 180) {
-                    (($0["health"] as? [String: Any])?["status"] as? String) == "HEALTH_OK"
-                }
-                #expect((health["health"] as? [String: Any])?["status"] as? String == "HEALTH_OK", "ceph status: \(health)")
+                try Self.expectThreeStay(servers, objects: before)
                 let chassis = try Lab.exec(1, "ovn-sbctl", "show").stdout
                 #expect(chassis.components(separatedBy: "Chassis ").count - 1 == 3 && !chassis.contains("micro04"), "ovn-sbctl show:\n\(chassis)")
                 let uplink = try Lab.exec(1, "lxd", "sql", "global", "SELECT networks_config.key FROM networks_config "
                                           + "JOIN nodes ON nodes.id = networks_config.node_id WHERE nodes.name = 'micro04'").stdout
                 #expect(!uplink.contains("parent"), "UPLINK keeps no parent for micro04:\n\(uplink)")
-                for index in 1...3 {
-                    let members = try Lab.exec(index, "microcloud", "status", "--format", "json").stdout
-                    #expect(members.contains("\"micro03\"") && !members.contains("\"micro04\""), "membership on micro0\(index)")
-                }
                 let left = try Lab.exec(4, "curl", "-s", "--unix-socket", "\(servers[3].stateDir)/control.socket",
                                         "http://microcloud/1.0/members").stdout
                 #expect(left == "[]", "micro04's daemon forgot the cloud: \(left)")
-                let after = try Self.readObjects(on: 3)
-                #expect(after == before, "the 20 objects read back from micro03 with the same sha256")
-                print("removal: \(after.filter { before[$0.key] == $0.value }.count) of 20 objects identical; ceph osd tree \(tree)")
 
                 // Now 3 servers with pools of 3 copies: refused before anything changes, with the reason.
                 let pools = try Self.remove("micro03")
@@ -117,6 +130,38 @@ extension LabSuite {
                 holder.stop()
                 #expect(busy.status == 2 && busy.stderr.contains("Another `microcloud remove` is running on this server"), "\(busy.stderr)")
                 #expect(try Self.lxdMembers() == names, "the refusals changed nothing")
+            }
+        }
+
+        @Test("micro04 gone (its cable out): remove without --force says it does not answer; with --force every service drops it, its OSDs are purged and rebuilt elsewhere, the report lists what stays (its OVN chassis, its daemon not told); the objects read back the same")
+        func removeAServerThatIsGone() throws {
+            try Self.withWholeCloudOfFour { servers, before in
+                try Command.check(["ip", "link", "set", "\(Lab.netns(4))-e", "down"])   // micro04 is gone
+                let offline = OVNLabTests.eventually(90) {
+                    ((try? Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout) ?? "").contains("micro04,https://") == true
+                        && ((try? Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout) ?? "").contains("OFFLINE")
+                }
+                #expect(offline, "LXD sees micro04 offline")
+
+                let refused = try Self.remove("micro04")
+                #expect(refused.status == 2 && refused.stderr.contains("micro04 does not answer ("), "\(refused.stdout)\(refused.stderr)")
+                #expect(try Self.lxdMembers().count == 4, "the refusal changed nothing")
+
+                let run = try Self.remove("micro04", "--force")
+                print("remove micro04 --force (exit \(run.status)):\n\(run.stdout)\(run.stderr)")
+                #expect(run.status == 3, "removed with setbacks")
+                #expect(run.stdout.contains("Not done: OVN's chassis record of micro04 on micro04: micro04's chassis stays in OVN's southbound database"))
+                #expect(run.stdout.contains("micro04 left the cloud, but its own daemon was not told (it does not answer)"))
+                #expect(run.stdout.contains("micro04 was removed with 2 setbacks; 3 members stay: micro01, micro02, micro03."))
+
+                try Self.expectThreeStay(servers, objects: before)
+                // micro04 comes back: it still believes in the cloud until it is reset.
+                try Command.check(["ip", "link", "set", "\(Lab.netns(4))-e", "up"])
+                let reset = try Lab.exec(4, "microcloud", "reset", "--force").stdout
+                #expect(reset.contains("micro04 forgot its cloud of 4 members"), "\(reset)")
+                let left = try Lab.exec(4, "curl", "-s", "--unix-socket", "\(servers[3].stateDir)/control.socket",
+                                        "http://microcloud/1.0/members").stdout
+                #expect(left == "[]", "micro04's daemon forgot the cloud: \(left)")
             }
         }
     }

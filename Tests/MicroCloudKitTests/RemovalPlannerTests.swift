@@ -96,4 +96,34 @@ import Testing
         #expect(refusal("micro04", facts, force: true) == ["micro04 runs MicroOVN's only central (the OVN databases); removing it "
             + "would lose every OVN network. Add a server first (`microcloud add`)"])
     }
+
+    @Test func aMemberThatDoesNotAnswerNeedsForceAndIsThenRemovedWithoutBeingContacted() throws {
+        var facts = Self.cloud(4, down: ["micro04"])
+        facts.unreachable = ["micro04": "its daemon at 10.0.0.4 did not answer: timed out"]
+        #expect(refusal("micro04", facts) == ["micro04 does not answer (its daemon at 10.0.0.4 did not answer: timed out). If it "
+            + "is gone for good, `microcloud remove micro04 --force` removes it from every service without contacting it"])
+        let (plan, _) = RemovalPlanner.plan(remove: "micro04", facts: facts, runningOn: "micro01", force: true)
+        let p = try #require(plan)
+        #expect(p.gone && p.summaryText.contains("micro04 does not answer: it is removed from each service without being contacted"))
+    }
+
+    /// The steps of a gone member: OVN's chassis and the member's own daemon are reported as not done, each with what to do.
+    @Test func aGoneMembersStepsReportWhatOnlyItCouldClean() async throws {
+        var facts = Self.cloud(4, down: ["micro04"])
+        facts.unreachable = ["micro04": "timed out"]
+        var plan = try #require(RemovalPlanner.plan(remove: "micro04", facts: facts, runningOn: "micro01", force: true).0)
+        plan.services = [.microcloud]   // the services' own steps call them; this checks the last step alone
+        let told = Locked<[String]>([])
+        let env = RemovalEnvironment(lxd: LXDClient(transport: RefusingTransport(), name: "LXD"), ceph: nil, ovn: nil,
+                                     recordMembership: { removed, tell in told.withLock { $0.append("\(removed) \(tell)") }; return [] })
+        let report = await (try StepGraph(RemovalSteps.steps(for: plan, env: env))).run { _ in }
+        #expect(told.current == ["micro04 false"], "the membership is recorded, micro04 is not contacted")
+        #expect(report.setbacks.map(\.message) == ["micro04 left the cloud, but its own daemon was not told (it does not answer)"])
+        #expect(report.setbacks.first?.advice == "If micro04 comes back, run `microcloud reset` on it before it joins a cloud again")
+    }
+}
+
+/// A transport for steps that must not call anything.
+private struct RefusingTransport: HTTPTransport {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse { throw LXDError(target: "test", call: request.path, code: nil, message: "not expected") }
 }

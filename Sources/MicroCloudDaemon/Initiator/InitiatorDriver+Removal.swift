@@ -5,13 +5,23 @@ import MicroCloudNet
 /// `microcloud remove`, driven from the member it runs on: the facts read through this member's daemon, the plan
 /// decided on them, the steps run through the same step graph as a bootstrap.
 extension InitiatorDriver {
-    /// The cloud as its services describe it (members, units, OSDs, pools) and the instances on each member.
-    public func removalFacts() async throws -> RemovalFacts {
+    /// The cloud as its services describe it (members, units, OSDs, pools), the instances on each member, and
+    /// whether `member`'s daemon answers.
+    public func removalFacts(for member: String) async throws -> RemovalFacts {
         let members = try await control.members()
         let snapshot = try await readback()
         let cloud = await status(members: members, snapshot: snapshot)
         let lxd = LXDClient(transport: links.lxd(local), name: "LXD on \(local.name)")
-        return RemovalFacts(cloud: cloud, instances: try await lxd.instancesByMember())
+        var unreachable: [String: String] = [:]
+        if let peer = members.first(where: { $0.name == member }), peer.fingerprint != local.fingerprint {
+            do {
+                let r = try await links.daemon(peer, timeout: .seconds(5)).send(HTTPRequest(method: "GET", path: "/1.0"))
+                if r.status != 200 { unreachable[member] = "its daemon answered \(r.status): \(errorText(r))" }
+            } catch {
+                unreachable[member] = "its daemon at \(peer.address) did not answer: \(error)"
+            }
+        }
+        return RemovalFacts(cloud: cloud, instances: try await lxd.instancesByMember(), unreachable: unreachable)
     }
 
     /// The removal's steps, wired to this member's services and to the members' daemons.
@@ -25,8 +35,8 @@ extension InitiatorDriver {
                 ? MicroCephClient(transport: links.service(.microceph, local), name: "MicroCeph on \(local.name)") : nil,
             ovn: plan.services.contains(.microovn)
                 ? MicroclusterClient(transport: links.service(.microovn, local), name: "MicroOVN on \(local.name)") : nil,
-            recordMembership: { remaining, removed in
-                try await Self.recordRemoval(remaining: remaining, removed: removed, control: control, links: links)
+            recordMembership: { removed, tell in
+                try await Self.recordRemoval(removed: removed, tell: tell, control: control, links: links)
             })
         return RemovalSteps.steps(for: plan, env: env)
     }
@@ -43,12 +53,12 @@ extension InitiatorDriver {
 
     /// The members that stay record the membership without `removed` (a failure there fails the step: the cloud
     /// must agree on who it is); then `removed` is told it left. Returns what could not tell `removed`.
-    static func recordRemoval(remaining: [String], removed: String, control: ControlClient, links: MemberLinks) async throws -> [String] {
+    static func recordRemoval(removed: String, tell: Bool, control: ControlClient, links: MemberLinks) async throws -> [String] {
         let members = try await control.members()
         let staying = members.filter { $0.name != removed }
         let failures = await push(staying, to: staying, links: links)
         if !failures.isEmpty { throw DaemonError("The membership was not recorded on " + failures.joined(separator: "; ")) }
-        guard let gone = members.first(where: { $0.name == removed }) else { return [] }
+        guard tell, let gone = members.first(where: { $0.name == removed }) else { return [] }
         return await push([], to: [gone], links: links, timeout: .seconds(10))
     }
 }

@@ -6,9 +6,12 @@ public struct RemovalFacts: Sendable, Equatable {
     public var cloud: CloudStatus
     /// Instances per LXD member ("project/name" outside the default project).
     public var instances: [String: [String]]
-    public init(cloud: CloudStatus, instances: [String: [String]] = [:]) {
+    /// Members whose daemon did not answer, with why: a server that is gone is removed without being contacted.
+    public var unreachable: [String: String]
+    public init(cloud: CloudStatus, instances: [String: [String]] = [:], unreachable: [String: String] = [:]) {
         self.cloud = cloud
         self.instances = instances
+        self.unreachable = unreachable
     }
 }
 
@@ -36,10 +39,14 @@ public struct RemovalPlan: Sendable, Equatable {
     /// The members that stay, in the cloud's order.
     public var remaining: [String]
     public var force: Bool
+    /// The member does not answer: every service drops it without contacting it, and what only it could clean up
+    /// (its OVN chassis record) is reported.
+    public var gone = false
 
     /// The plan as the operator reads it before confirming (`--dry-run` prints this).
     public var summaryText: String {
         var lines = ["Remove \(member) from the cloud (\(services.map(\.rawValue).joined(separator: ", ")))."]
+        if gone { lines.append("  \(member) does not answer: it is removed from each service without being contacted") }
         if !instances.isEmpty { lines.append("  Instances deleted with it: \(instances.joined(separator: ", "))") }
         if !osds.isEmpty {
             let list = osds.map { "osd.\($0.osd) (\($0.path))" }.joined(separator: ", ")

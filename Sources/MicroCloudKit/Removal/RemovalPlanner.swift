@@ -24,6 +24,11 @@ public enum RemovalPlanner {
         }
 
         var issues: [PlanIssue] = []
+        let gone = facts.unreachable[name]
+        if let why = gone, !force {
+            issues.append(.error("name", member: name, "\(name) does not answer (\(why)). If it is gone for good, "
+                + "`microcloud remove \(name) --force` removes it from every service without contacting it"))
+        }
         let instances = facts.instances[name] ?? []
         if !instances.isEmpty && !force {
             issues.append(.error("instances", member: name, "\(name) still holds \(instances.count) instance\(instances.count == 1 ? "" : "s"): "
@@ -64,8 +69,8 @@ public enum RemovalPlanner {
         guard !issues.hasErrors else { return (nil, issues) }
         let units = ((cloud.ceph?.units ?? []) + (cloud.ovn?.units ?? [])).filter { $0.location == name }
         let remaining = cloud.members.map(\.name).filter { $0 != name }
-        return (RemovalPlan(member: name, services: services, osds: osds, units: units,
-                            instances: force ? instances : [], poolSizes: poolSizes, remaining: remaining, force: force), issues)
+        return (RemovalPlan(member: name, services: services, osds: osds, units: units, instances: force ? instances : [],
+                            poolSizes: poolSizes, remaining: remaining, force: force, gone: gone != nil), issues)
     }
 
     /// A removal starts from a healthy cluster: another member already offline would leave fewer than planned.

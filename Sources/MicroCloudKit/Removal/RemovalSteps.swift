@@ -6,9 +6,9 @@ public struct RemovalEnvironment: Sendable {
     public var lxd: LXDClient
     public var ceph: MicroCephClient?
     public var ovn: MicroclusterClient?
-    /// Records the membership without the removed member on every member that stays, then tells the removed one
-    /// (when it answers) that it left.
-    public var recordMembership: @Sendable (_ remaining: [String], _ removed: String) async throws -> [String]
+    /// Records the membership without `removed` on every member that stays, then (`tell`) tells `removed` that it
+    /// left; returns why it could not be told.
+    public var recordMembership: @Sendable (_ removed: String, _ tell: Bool) async throws -> [String]
     public var budgets = Budgets()
 
     public struct Budgets: Sendable {
@@ -20,7 +20,7 @@ public struct RemovalEnvironment: Sendable {
     }
 
     public init(lxd: LXDClient, ceph: MicroCephClient?, ovn: MicroclusterClient?,
-                recordMembership: @escaping @Sendable (_ remaining: [String], _ removed: String) async throws -> [String]) {
+                recordMembership: @escaping @Sendable (_ removed: String, _ tell: Bool) async throws -> [String]) {
         self.lxd = lxd; self.ceph = ceph; self.ovn = ovn; self.recordMembership = recordMembership
     }
 }
@@ -29,6 +29,7 @@ extension StepID {
     public static func leave(_ service: ServiceKind, _ member: String) -> StepID { StepID("\(service.pathName).leave.\(member)") }
     public static func removeOSD(_ member: String, _ osd: Int) -> StepID { StepID("microceph.osd-remove.\(member).\(osd)") }
     public static let lowerReplication: StepID = "microceph.replication.lower"
+    public static func ovnLeftovers(_ member: String) -> StepID { StepID("microovn.leftovers.\(member)") }
 }
 
 public enum RemovalPhase {
@@ -82,7 +83,9 @@ public enum RemovalSteps {
                                   serialGroup: "microceph.disks.\(name)",
                                   remains: "osd.\(osd.osd) of \(name) is removed from Ceph",
                                   run: { context in
-                                      context.progress("MicroCeph drains osd.\(osd.osd): its data moves to the other servers first")
+                                      context.progress(plan.gone
+                                          ? "osd.\(osd.osd) is down with \(name): MicroCeph takes it out and purges it; its copies are rebuilt from the other servers"
+                                          : "MicroCeph drains osd.\(osd.osd): its data moves to the other servers first")
                                       try await ceph.removeDisk(osd: osd.osd, target: force ? nil : name, bypassSafety: false,
                                                                 confirmDowngrade: force, timeout: 600)
                                   }))
@@ -98,22 +101,39 @@ public enum RemovalSteps {
                               phase: RemovalPhase.services, budget: env.budgets.service, dependsOn: afterLXD,
                               remains: "\(name) is no longer a MicroOVN member",
                               run: { _ in try await ovn.removeMember(name, force: force) }))
+            if plan.gone {
+                // MicroOVN deletes a member's chassis from the southbound database on that member as it leaves
+                // (microovn's Leave hook); a member that is gone cannot.
+                steps.append(Step(id: .ovnLeftovers(name), member: name, title: "OVN's chassis record of \(name)",
+                                  phase: RemovalPhase.services, budget: .seconds(5), dependsOn: [.leave(.microovn, name)],
+                                  tolerated: "",
+                                  run: { _ in
+                                      throw StepSetback("\(name)'s chassis stays in OVN's southbound database: MicroOVN deletes it "
+                                                        + "only on the member that leaves, and \(name) did not answer",
+                                                        advice: "On a member that runs OVN central: `microovn.ovn-sbctl chassis-del \(name)`")
+                                  }))
+            }
         }
         let services = steps.filter { $0.id == .leave(.microceph, name) || $0.id == .leave(.microovn, name) }.map(\.id)
         let remaining = plan.remaining
         let record = env.recordMembership
+        let gone = plan.gone
         steps.append(Step(id: .leave(.microcloud, name), member: name, title: "Remove \(name) from the cloud's membership",
                           phase: RemovalPhase.membership, budget: env.budgets.service,
                           dependsOn: services.isEmpty ? afterLXD : services,
-                          tolerated: "Run `microcloud reset` on \(name) if it is to be used again",
+                          tolerated: "Run `microcloud reset` on \(name) before it joins a cloud again",
                           run: { context in
-                              let unreached = try await record(remaining, name)
-                              if !unreached.isEmpty {
-                                  throw StepSetback("\(name) left the cloud, but its own daemon was not told: "
-                                                    + unreached.joined(separator: "; "),
-                                                    advice: "Run `microcloud reset` on \(name) before it joins a cloud again")
+                              let unreached: [String]
+                              do { unreached = try await record(name, !gone) } catch {
+                                  throw StepSetback("The membership without \(name) was not recorded on every member: \(error)",
+                                                    advice: "Run `microcloud remove \(name)` again once they answer: the services are done and are skipped")
                               }
-                              context.progress("\(remaining.count) members stay")
+                              context.progress("\(remaining.count) members stay: \(remaining.joined(separator: ", "))")
+                              if gone || !unreached.isEmpty {
+                                  let why = gone ? "it does not answer" : unreached.joined(separator: "; ")
+                                  throw StepSetback("\(name) left the cloud, but its own daemon was not told (\(why))",
+                                                    advice: "If \(name) comes back, run `microcloud reset` on it before it joins a cloud again")
+                              }
                           }))
         return steps
     }
