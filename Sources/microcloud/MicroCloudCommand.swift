@@ -7,7 +7,7 @@ struct MicroCloudCommand: AsyncParsableCommand {
         commandName: "microcloud",
         abstract: "Turn a handful of servers into one private cloud (LXD, MicroCeph, MicroOVN).",
         subcommands: [InitCommand.self, JoinCommand.self, PreseedCommand.self, StatusCommand.self, SessionCommand.self,
-                      DiscoverCommand.self, DemoCommand.self, RemoveCommand.self, ResetCommand.self])
+                      DiscoverCommand.self, DemoCommand.self, RemoveCommand.self, ResetCommand.self, ServiceCommand.self])
 }
 
 /// Options every command that talks to the local daemon shares.

@@ -69,6 +69,10 @@ extension LabSuite {
                 let members = try Lab.exec(index, "microcloud", "status", "--format", "json").stdout
                 #expect(members.contains("\"micro03\"") && !members.contains("\"micro04\""), "membership on micro0\(index)")
             }
+            let services = try Lab.exec(2, "microcloud", "service", "list").stdout
+            for service in ["MicroCloud", "LXD", "MicroCeph", "MicroOVN"] { #expect(services.contains("\(service):\n+--")) }
+            #expect(services.components(separatedBy: "| micro03 ").count - 1 == 4 && !services.contains("micro04"),
+                    "microcloud service list:\n\(services)")
             let after = try readObjects(on: 3)
             #expect(after == before, "the 20 objects read back from micro03 with the same sha256")
             print("removal: \(after.filter { before[$0.key] == $0.value }.count) of 20 objects identical; ceph osd tree \(tree)")
