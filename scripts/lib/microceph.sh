@@ -32,14 +32,14 @@ microceph_ready() {
 microceph_up() { server_pid "$1" microceph >/dev/null; }
 
 start_microcephs() {
-  local n=$1 i
+  local first=$1 last=$2 i
   if ! microceph_available; then
     step_done "microceph: Ceph not installed (scripts/setup): skipped"
     return 0
   fi
-  for ((i = 1; i <= n; i++)); do start_microceph "$i"; done
-  for ((i = 1; i <= n; i++)); do
+  for ((i = first; i <= last; i++)); do start_microceph "$i"; done
+  for ((i = first; i <= last; i++)); do
     wait_for 100 microceph_ready "$i" || die "server $i: microceph not ready in 10 s ($(server_dir "$i")/microceph.log)"
   done
-  step_done "microceph API on $n servers (no Ceph daemon until bootstrap)"
+  step_done "microceph API on $((last - first + 1)) servers (no Ceph daemon until bootstrap)"
 }
