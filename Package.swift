@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Arrows go one way: executables -> TUI / Daemon -> Net -> Kit. The core (Kit) imports no C bridge and no NIO.
+// Arrows go one way: microcloud -> TUI / Client -> Wire -> Net -> Kit; microcloudd -> Daemon -> Wire -> Net -> Kit.
+// The CLI never links the daemon's server side, nor the daemon the CLI's client half. The core (Kit) imports no C bridge and no NIO.
 // How release executables are linked on Linux (measured on microcloudd idle, docs/benchmarks.md): lld packs the
 // ~100,000 relative relocations of the position-independent binary into a few KiB (-z pack-relative-relocs, which
 // glibc 2.36 reads), where 2.4 MiB of them were read at every start; and the symbol table stays unexported (the
@@ -21,6 +22,7 @@ let package = Package(
         // For the fuzz targets (Tests/Fuzz, a package of its own that depends on this one).
         .library(name: "MicroCloudKit", targets: ["MicroCloudKit"]),
         .library(name: "MicroCloudNet", targets: ["MicroCloudNet"]),
+        .library(name: "MicroCloudWire", targets: ["MicroCloudWire"]),
         .library(name: "MicroCloudDaemon", targets: ["MicroCloudDaemon"]),
         .library(name: "FuzzInputs", targets: ["FuzzInputs"]),
     ],
@@ -54,17 +56,23 @@ let package = Package(
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // What crosses the daemon's sockets: the JSON bodies, the proxy paths, the error words. The daemon serves
+        // them and the client sends them.
+        .target(name: "MicroCloudWire", dependencies: ["MicroCloudNet", "MicroCloudKit"]),
+        // The daemon's server side (microcloudd).
         .target(name: "MicroCloudDaemon", dependencies: [
-            "MicroCloudNet", "MicroCloudKit", .product(name: "Logging", package: "swift-log"),
+            "MicroCloudWire", "MicroCloudNet", "MicroCloudKit", .product(name: "Logging", package: "swift-log"),
         ]),
+        // The CLI's half: the control-socket client, the one initiator driver, the read-only status client.
+        .target(name: "MicroCloudClient", dependencies: ["MicroCloudWire", "MicroCloudNet", "MicroCloudKit"]),
         .target(name: "MicroCloudTUI", dependencies: ["MicroCloudKit", "CNcursesw"]),
         .executableTarget(name: "microcloud", dependencies: [
-            "MicroCloudTUI", "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit", "PreseedYAML",
+            "MicroCloudTUI", "MicroCloudClient", "MicroCloudWire", "MicroCloudNet", "MicroCloudKit", "PreseedYAML",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], linkerSettings: releaseLinking),
         .executableTarget(name: "microcloudd", dependencies: [
-            "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit", "CMalloc",
+            "MicroCloudDaemon", "MicroCloudWire", "MicroCloudNet", "MicroCloudKit", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], linkerSettings: releaseLinking),
@@ -75,7 +83,7 @@ let package = Package(
         // What each fuzz target does with one input (Tests/Fuzz/Inputs): the fuzz package's targets call it, and
         // FuzzCorpusTests replays the seed corpus through it in scripts/test.
         .target(name: "FuzzInputs", dependencies: [
-            "MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit", "PreseedYAML",
+            "MicroCloudDaemon", "MicroCloudWire", "MicroCloudNet", "MicroCloudKit", "PreseedYAML",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ], path: "Tests/Fuzz/Inputs"),
@@ -84,7 +92,9 @@ let package = Package(
             "MicroCloudKit", "PreseedYAML", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "MicroCloudNetTests", dependencies: ["MicroCloudNet", "MicroCloudKit"]),
-        .testTarget(name: "MicroCloudDaemonTests", dependencies: ["MicroCloudDaemon", "MicroCloudNet", "MicroCloudKit"]),
+        .testTarget(name: "MicroCloudDaemonTests", dependencies: [
+            "MicroCloudDaemon", "MicroCloudClient", "MicroCloudWire", "MicroCloudNet", "MicroCloudKit",
+        ]),
         .testTarget(name: "MicroCloudTUITests", dependencies: ["MicroCloudTUI", "MicroCloudKit", "PreseedYAML"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LabTests", dependencies: ["MicroCloudKit"]),

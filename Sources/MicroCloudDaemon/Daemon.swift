@@ -6,6 +6,7 @@ import Darwin
 #endif
 import Logging
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// `microcloudd` as a library: identity, the peer API on :9443 (TLS), the control socket for the local CLI,
@@ -195,9 +196,4 @@ extension Daemon {
         let full = VisibleBytes.text(buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
         return full.split(separator: ".").first.map(String.init) ?? "localhost"
     }
-}
-
-public struct DaemonError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ d: String) { description = d }
 }

@@ -1,4 +1,5 @@
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// A joiner's check of the initiator it is about to prove the passphrase to, done before the signed intent leaves

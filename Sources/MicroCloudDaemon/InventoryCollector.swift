@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// Gathers this server's inventory from its own LXD (resources, networks and their state, server facts).

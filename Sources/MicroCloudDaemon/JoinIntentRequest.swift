@@ -1,4 +1,5 @@
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// What `POST /1.0/session/join` carries, read around the passphrase check: the Authorization header before it,

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import MicroCloudKit
+import MicroCloudWire
 
 /// The MicroCloud membership this daemon belongs to, kept in the state dir so trust survives restarts.
 public struct MemberStore: Sendable {

@@ -1,4 +1,5 @@
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// Checks the passphrase proofs of one trust session against the session's one key, bounded and off the actor.

@@ -1,4 +1,5 @@
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// The peer API's budgets (see `ServerLimits`): small bodies on the routes anyone may reach, so an unauthenticated

@@ -1,12 +1,13 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 extension Daemon {
     /// The services reachable through `/1.0/services/<service>/…` (upstream's proxy paths).
     static let proxiedServices: [ServiceKind] = [.lxd, .microceph, .microovn]
 
-    static func proxyPrefix(_ kind: ServiceKind) -> String { "/1.0/services/\(kind.pathName)" }
+    static func proxyPrefix(_ kind: ServiceKind) -> String { kind.proxyPrefix }
 
     /// Forwards `/1.0/services/<service>/<rest>` to that service's local socket, so the initiator drives every
     /// member's LXD, MicroCeph and MicroOVN over one authenticated channel before any cluster exists (as

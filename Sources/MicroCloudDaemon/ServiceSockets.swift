@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// Where this server's services listen. A service is installed when its socket exists (as upstream decides);

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// A joiner's side of the bootstrap: the initiator hands over join tokens, this daemon joins its own services

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// The trust session endpoints: open/abort/confirm on the control socket, join intents and stops from peers.
@@ -224,10 +225,4 @@ extension Daemon {
         await refreshAnnouncement()
         return .json(["ended": true])
     }
-}
-
-func errorText(_ r: HTTPResponse) -> String {
-    struct E: Decodable { var error: String? }
-    if let e = try? r.decode(E.self), let m = e.error, !m.isEmpty { return m }
-    return "HTTP \(r.status)"
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// One trust session on one daemon: who may join, what has been proven, and when it ends.

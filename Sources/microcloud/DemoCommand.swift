@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 import MicroCloudNet
 

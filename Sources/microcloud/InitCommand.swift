@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 import MicroCloudTUI
 

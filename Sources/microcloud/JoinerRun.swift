@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 
 /// A joiner's session followed to its end: found the initiator, confirmed, joined (or why not).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 
 /// The initiator's side of a preseed run: renders what the initiator driver yields (the wizard renders the same).

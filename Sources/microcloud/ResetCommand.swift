@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 
 /// `microcloud reset`: this server forgets the cloud it belonged to, so it can join one again (after

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 
 /// `microcloud service`: the services of this cloud.
@@ -17,7 +18,7 @@ struct ServiceListCommand: AsyncParsableCommand {
     @OptionGroup var daemon: DaemonOptions
 
     func run() async throws {
-        let driver = try await InitiatorDriver(control: ControlClient(stateDir: daemon.stateDir))
-        print(await driver.serviceList().text, terminator: "")
+        let reader = try await StatusClient(control: ControlClient(stateDir: daemon.stateDir))
+        print(await reader.serviceList().text, terminator: "")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 
 /// `microcloud session`: see this server's trust session, and close one nobody is left to finish.
 struct SessionCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 
 /// `microcloud status`: the cloud as its live APIs describe it.
@@ -18,9 +19,9 @@ struct StatusCommand: AsyncParsableCommand {
         guard !members.isEmpty else {
             throw ValidationError("MicroCloud is not initialized. Run 'microcloud init' first")
         }
-        let driver = try await InitiatorDriver(control: control)
-        let snapshot = try await driver.readback()
-        let report = StatusReport(await driver.status(members: members, snapshot: snapshot))
+        let client = try await StatusClient(control: control)
+        let snapshot = try await client.snapshot()
+        let report = StatusReport(await client.status(members: members, snapshot: snapshot))
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,5 +1,6 @@
 import Foundation
-import MicroCloudDaemon
+import MicroCloudClient
+import MicroCloudWire
 import MicroCloudKit
 import MicroCloudNet
 import MicroCloudTUI

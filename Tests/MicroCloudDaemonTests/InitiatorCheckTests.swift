@@ -1,6 +1,8 @@
 import Testing
 import MicroCloudNet
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// Issue 10, break 2: the joiner compares the certificate an address presents with the mDNS record that led to it,
 /// before the signed intent (an offline guessing oracle for the passphrase) leaves.

@@ -3,6 +3,8 @@ import Testing
 import MicroCloudKit
 @_spi(Fuzzing) import MicroCloudNet
 @_spi(Fuzzing) @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// A join intent's name becomes the server's LXD member name and its address is where the initiator reaches it:
 /// a name LXD would refuse, or an address that is not the sender's own, is refused before it is shown or used.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// A session ends when the process that opened it does. A killed process stays a zombie until its parent reaps it,
 /// and `kill(pid, 0)` still succeeds on a zombie: the lab showed a session kept open for its whole hour that way.

@@ -3,6 +3,8 @@ import Testing
 import MicroCloudKit
 import MicroCloudNet
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// One key per session: every proof is checked with the key of the session's salt, derived once, and every rule of
 /// the verifier (failures claimed before the work, lockout) holds for each check.

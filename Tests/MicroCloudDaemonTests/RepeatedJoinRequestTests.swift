@@ -1,6 +1,8 @@
 import Testing
 import MicroCloudKit
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// The initiator repeats `PUT /1.0/services` when a link fault swallowed the answer (LateFaults' 20 s cable pull once
 /// failed the run with "connection closed before a complete response"): the member must follow the join it started,

@@ -3,6 +3,8 @@ import Testing
 import MicroCloudKit
 import MicroCloudNet
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// Services found by their sockets, reported with their versions, and proxied to trusted callers. In the trust
 /// session suite: its tests run one at a time (the test daemons share a port).

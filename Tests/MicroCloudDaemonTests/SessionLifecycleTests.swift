@@ -3,6 +3,8 @@ import Testing
 import MicroCloudKit
 import MicroCloudNet
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// How sessions end, and what the initiator learns when a joiner's join ends badly. In the trust session suite:
 /// its tests run one at a time (the test daemons share a port).

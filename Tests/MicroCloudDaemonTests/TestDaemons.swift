@@ -3,6 +3,8 @@ import Logging
 import MicroCloudKit
 import MicroCloudNet
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// Two or more real daemons on loopback (127.0.0.x share one port), each with its own state dir and no mDNS.
 struct TestCloud {

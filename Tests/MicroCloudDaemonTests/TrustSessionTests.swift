@@ -3,6 +3,8 @@ import Testing
 import MicroCloudKit
 import MicroCloudNet
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 @Suite(.serialized)
 struct TrustSessionTests {

@@ -1,6 +1,8 @@
 import Testing
 import MicroCloudKit
 @testable import MicroCloudDaemon
+@testable import MicroCloudClient
+import MicroCloudWire
 
 /// Found by `LateFaults/joinersDaemonKilledAfterItsJoin`: every step had succeeded, a member's daemon died before it
 /// recorded the membership, and the report said "Remains: nothing; the servers are as they were".

@@ -3,6 +3,7 @@
 // crashed stays fixed without an instrumented build. Each runs the product's code through its @_spi(Fuzzing) seams.
 import Foundation
 @_spi(Fuzzing) import MicroCloudDaemon
+import MicroCloudWire
 import MicroCloudKit
 import PreseedYAML
 @_spi(Fuzzing) import MicroCloudNet

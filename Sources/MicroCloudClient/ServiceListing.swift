@@ -1,7 +1,8 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudNet
 
-extension InitiatorDriver {
+extension StatusClient {
     /// Every service's members as that service lists them, read through this member's daemon (nothing changes).
     public func serviceList() async -> ServiceList {
         let cloud = ((try? await control.members()) ?? []).map {

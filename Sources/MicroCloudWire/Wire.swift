@@ -66,12 +66,21 @@ public struct SessionStatus: Codable, Sendable {
     public var ended: String?
     /// Joiners that proved the passphrase (initiator), or the initiator found (joiner).
     public var peers: [String]
+
+    public init(role: SessionRole, active: Bool, expires_at: Date, owner_pid: Int32?, ended: String?, peers: [String]) {
+        self.role = role; self.active = active; self.expires_at = expires_at
+        self.owner_pid = owner_pid; self.ended = ended; self.peers = peers
+    }
 }
 
 public struct SessionOpened: Codable, Sendable {
     public var passphrase: String?
     public var fingerprint: String
     public var expires_at: Date
+
+    public init(passphrase: String?, fingerprint: String, expires_at: Date) {
+        self.passphrase = passphrase; self.fingerprint = fingerprint; self.expires_at = expires_at
+    }
 }
 
 /// One thing that happened in a trust session, for the local CLI (long-polled) and its screens.
@@ -156,6 +165,10 @@ public struct ServicesProgress: Codable, Sendable {
     public var next: Int
     /// nil while the join runs.
     public var result: JoinResult?
+
+    public init(events: [ProgressEvent], next: Int, result: JoinResult?) {
+        self.events = events; self.next = next; self.result = result
+    }
 }
 
 /// How a joiner's join ended; a failure carries the joiner's own reason to the initiator.

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// The local CLI's view of its daemon, over the control socket.

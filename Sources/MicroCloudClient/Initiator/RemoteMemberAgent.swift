@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// Joins a peer by handing its daemon the tokens (`PUT /1.0/services`) and relaying the progress it reports.

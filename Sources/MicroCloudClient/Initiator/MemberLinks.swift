@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// How the initiator reaches each member: itself through its daemon's control socket, peers over mTLS pinned to
@@ -31,7 +32,7 @@ public struct MemberLinks: Sendable {
 
     /// One of the member's services (LXD, MicroCeph, MicroOVN), through its daemon's proxy.
     public func service(_ kind: ServiceKind, _ member: Peer) -> any HTTPTransport {
-        PrefixedTransport(base: daemon(member), prefix: Daemon.proxyPrefix(kind))
+        PrefixedTransport(base: daemon(member), prefix: kind.proxyPrefix)
     }
 }
 

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import MicroCloudKit
 import MicroCloudNet
+import MicroCloudWire
 
 /// `microcloud remove`, driven from the member it runs on: the facts read through this member's daemon, the plan
 /// decided on them, the steps run through the same step graph as a bootstrap.
@@ -9,8 +10,8 @@ extension InitiatorDriver {
     /// whether `member`'s daemon answers.
     public func removalFacts(for member: String) async throws -> RemovalFacts {
         let members = try await control.members()
-        let snapshot = try await readback()
-        let cloud = await status(members: members, snapshot: snapshot)
+        let reader = try await StatusClient(control: control)
+        let cloud = await reader.status(members: members, snapshot: try await reader.snapshot())
         let lxd = LXDClient(transport: links.lxd(local), name: "LXD on \(local.name)")
         var unreachable: [String: String] = [:]
         if let peer = members.first(where: { $0.name == member }), peer.fingerprint != local.fingerprint {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudWire
 import MicroCloudNet
 
 /// What a bootstrap run yields, in order: every step's events, then exactly one `.finished` as the last element.

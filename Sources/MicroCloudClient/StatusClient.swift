@@ -1,11 +1,31 @@
 import FoundationEssentials
 import MicroCloudKit
+import MicroCloudNet
+import MicroCloudWire
 
-extension InitiatorDriver {
-    /// What `microcloud status` shows (spec §9.1), read through this member's daemon: the MicroCloud members, LXD's
-    /// members from the snapshot, and MicroCeph's and MicroOVN's own member lists, units, OSDs and pools. A service
-    /// whose daemon does not answer `GET /core/1.0` counts as not installed; one that answers but lists nobody as
-    /// not clustered. MicroCeph and MicroOVN are asked in parallel; nothing here changes anything.
+/// What `microcloud status` reads, through this member's daemon and nothing else: the MicroCloud members, LXD's
+/// cluster tables, and MicroCeph's and MicroOVN's own member lists, units, OSDs and pools. Read-only: it opens no
+/// session and changes nothing (the initiator driver is for forming a cloud).
+public struct StatusClient: Sendable {
+    public let control: ControlClient
+    let local: Peer
+    let links: MemberLinks
+
+    public init(control: ControlClient) async throws {
+        let info = try await control.info(recentServices: true)
+        let identity = try control.identity()
+        self.control = control
+        self.local = Peer(name: info.name, address: info.address, fingerprint: Fingerprint(identity.fingerprint))
+        self.links = MemberLinks(local: local, stateDir: control.stateDir, credentials: identity.credentials)
+    }
+
+    /// The cluster's tables as LXD describes them.
+    public func snapshot() async throws -> ClusterSnapshot {
+        try await ClusterReadback.read(lxd: LXDClient(transport: links.lxd(local), name: "LXD on \(local.name)"))
+    }
+
+    /// A service whose daemon does not answer `GET /core/1.0` counts as not installed; one that answers but lists
+    /// nobody as not clustered. MicroCeph and MicroOVN are asked in parallel.
     public func status(members: [Peer], snapshot: ClusterSnapshot) async -> CloudStatus {
         let lxd = CloudStatus.Cluster(members: Dictionary(snapshot.members.map { ($0.serverName, $0.status.uppercased()) },
                                                           uniquingKeysWith: { a, _ in a }))
