@@ -12,25 +12,10 @@ extension LabSuite {
         /// The preseed of the whole cloud: a local disk and two Ceph disks per server, an uplink bridge on each.
         static func file(_ servers: [LabServer]) -> String {
             let u = OVNPreseed.Uplink()
-            return """
-                initiator: \(servers[0].name)
-                lookup_subnet: \(servers[0].subnet)
-                session_passphrase: lab whole cloud words
-                systems:
-                \(servers.map { "  - name: \($0.name)\n    ovn_uplink_interface: \(OVNPreseed.uplinkBridge)" }.joined(separator: "\n"))
-                storage:
-                  local:
-                    - find: serial == disk1.img
-                      wipe: true
-                  ceph:
-                    - find: serial == disk2.img || serial == disk3.img
-                      wipe: true
-                ovn:
-                  ipv4_gateway: \(u.gateway4)
-                  ipv4_range: \(u.first)-\(u.last)
-                  dns_servers: \(u.dns)
-
-                """
+            return Preseed.file(servers: servers, passphrase: "lab whole cloud words",
+                                systemKeys: "\n    ovn_uplink_interface: \(OVNPreseed.uplinkBridge)")
+                + "\n  ceph:\n    - find: serial == disk2.img || serial == disk3.img\n      wipe: true\n"
+                + "ovn:\n  ipv4_gateway: \(u.gateway4)\n  ipv4_range: \(u.first)-\(u.last)\n  dns_servers: \(u.dns)\n"
         }
 
         @Test("whole cloud by preseed, then: 3 instances on local/default with OVN DHCP addresses, the router and the other members pinged across geneve, 20 objects through Ceph byte-identical, remote fails at rbd map")
