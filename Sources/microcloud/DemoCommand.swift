@@ -7,7 +7,8 @@ import MicroCloudNet
 
 /// `microcloud demo`: a local demo cloud. Three lab servers in network namespaces, each with LXD, MicroCeph and
 /// MicroOVN (the lab's, real Ceph and OVN daemons behind their APIs) and an uplink bridge, `microcloud join` waiting
-/// on servers 2 and 3 with the demo passphrase, and `microcloud init` opened in this terminal on server 1.
+/// on servers 2 and 3 with the demo passphrase, and `microcloud init` opened in this terminal on server 1; once the
+/// wizard formed the cloud, an instance on every member and `lxc list`.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -15,7 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Every server has LXD, MicroCeph and MicroOVN (real Ceph and OVN daemons behind the lab's APIs), three \
             disks and an uplink bridge (\(DemoCloud.uplinkBridge)), so the wizard forms the whole cloud: a local \
-            disk per server, Ceph disks, Ceph networks, an OVN uplink per server and its addresses. With \
+            disk per server, Ceph disks, Ceph networks, an OVN uplink per server and its addresses. Once it is formed, \
+            the demo launches an instance of the lab's busybox image on every member and shows `lxc list`. With \
             --lxd-only the servers have LXD alone and the wizard skips the Ceph and OVN screens.
             """)
 
@@ -62,6 +64,14 @@ struct DemoCommand: AsyncParsableCommand {
                 .split(separator: "\n").suffix(1).joined() ?? ""
             print("\(server.name): \(tail)")
         }
+        var useFailed = false
+        let instances = DemoInstances(lab: lab, servers: status, ovn: !lxdOnly)
+        if wizard == 0 && instances.cloudFormed {
+            do { try instances.run() } catch {
+                print("The instances could not be launched: \(error)")
+                useFailed = true
+            }
+        }
         if keep {
             print("The lab keeps running. Look at it with\n" + cloud.inspection.map { "  \(lab) exec \($0)\n" }.joined()
                   + "and take it down with \(lab) down.")
@@ -70,6 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
             try Shell.run([lab, "down"])
         }
         if wizard != 0 { throw ExitCode(wizard) }
+        if useFailed { throw ExitCode(1) }
     }
 }
 

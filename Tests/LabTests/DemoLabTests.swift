@@ -3,10 +3,11 @@ import Testing
 
 /// `microcloud demo` (what `scripts/demo` runs after building) in a real terminal, with its default: servers that
 /// have LXD, MicroCeph and MicroOVN, so the operator goes through the Ceph disk screens and the OVN uplink forms.
-/// Asserted is what exists on the servers while the results screen is up, then that the demo took its lab down.
+/// Asserted is what exists on the servers while the results screen is up, the instances the demo launched on every
+/// member afterwards (its `lxc list`), then that the demo took its lab down.
 extension LabSuite {
     @Suite struct Demo {
-        @Test("the demo in tmux, its default: Ceph disks, Ceph networks, an uplink per server and its addresses; 3 monitors, 6 OSDs up, remote pool, UPLINK and default; the lab down afterwards")
+        @Test("the demo in tmux, its default: Ceph disks, Ceph networks, an uplink per server and its addresses; 3 monitors, 6 OSDs up, remote pool, UPLINK and default; an instance per member in its lxc list; the lab down afterwards")
         func formsTheWholeCloud() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
             try #require(Tmux.available, "tmux is not installed")
@@ -42,6 +43,13 @@ extension LabSuite {
                 tmux.keys("q")
                 let after = try tmux.wait(for: "DEMO-EXITED [0-9]+", timeout: 120)
                 #expect(after.contains("DEMO-EXITED 0"), "the demo ended well:\n\(tmux.history())")
+                // The cloud in use: `lxc list` with an instance running on every member, each with an address.
+                let history = tmux.history()
+                for server in servers {
+                    let row = history.split(separator: "\n").first { $0.contains("| c-\(server.name) ") } ?? ""
+                    #expect(row.contains("RUNNING") && row.contains("| \(server.name) ") && row.contains("(eth0)"),
+                            "the demo's lxc list shows c-\(server.name) running on \(server.name) with an address:\n\(history)")
+                }
                 // The answers the demo suggested before the wizard opened are the ones typed here, which worked.
                 let u = LabSuite.OVNPreseed.Uplink()
                 let printed = tmux.history().replacingOccurrences(of: "\n", with: "")

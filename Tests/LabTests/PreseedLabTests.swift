@@ -4,13 +4,14 @@ import Testing
 /// `microcloud preseed` on the lab's servers forms a real LXD cluster.
 extension LabSuite {
     @Suite struct Preseed {
-        static func file(servers: [LabServer], passphrase: String = "lab preseed test words") -> String {
+        /// `systemKeys` go under every system's name (e.g. "\n    ovn_uplink_interface: uplinkbr0").
+        static func file(servers: [LabServer], passphrase: String = "lab preseed test words", systemKeys: String = "") -> String {
             """
             initiator: \(servers[0].name)
             lookup_subnet: \(servers[0].subnet)
             session_passphrase: \(passphrase)
             systems:
-            \(servers.map { "  - name: \($0.name)" }.joined(separator: "\n"))
+            \(servers.map { "  - name: \($0.name)\(systemKeys)" }.joined(separator: "\n"))
             storage:
               local:
                 - find: serial == disk1.img
@@ -46,7 +47,7 @@ extension LabSuite {
             return results[0].output
         }
 
-        @Test("a preseed that picks all 3 servers and a local disk each forms a 3-member LXD cluster")
+        @Test("a preseed that picks all 3 servers and a local disk each forms a 3-member LXD cluster; an instance per member on lxdbr0")
         func threeServerCluster() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
             try Lab.with(servers: 3) { servers in
@@ -87,6 +88,25 @@ extension LabSuite {
                                               "--target", server.name).stdout
                     #expect(source.trimmingCharacters(in: .whitespacesAndNewlines) == server.disks[0])
                 }
+                try Self.expectInstancesOnFallbackBridge(servers)
+            }
+        }
+
+        /// The LXD-only cloud runs instances: one per member on `lxdbr0`, each addressed by its member's dnsmasq in
+        /// the bridge's subnet and reaching the bridge (no tunnel joins the members' bridges: that is what OVN adds).
+        static func expectInstancesOnFallbackBridge(_ servers: [LabServer]) throws {
+            try Lab.run("image", "1")
+            let addresses = try Instances.launchOnEveryMember(servers, pool: "local")
+            let bridge = try Lab.exec(1, "lxc", "network", "get", "lxdbr0", "ipv4.address").stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let gateway = String(bridge.split(separator: "/")[0])
+            let prefix = gateway.split(separator: ".").dropLast().joined(separator: ".") + "."
+            for server in servers {
+                let name = Instances.name(server)
+                #expect(addresses[name]?.hasPrefix(prefix) == true, "\(name) is in lxdbr0's subnet \(bridge): \(addresses)")
+                let ping = Instances.ping(from: name, gateway)
+                print("\(name) -> lxdbr0 \(gateway) on \(server.name): \(ping.summary)")
+                #expect(ping.ok, "\(name) pings lxdbr0 on \(server.name):\n\(ping.output)")
             }
         }
 

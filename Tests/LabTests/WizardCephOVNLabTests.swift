@@ -6,7 +6,7 @@ import Testing
 /// a local disk each → Ceph disks picked per server, wipe toggled → Ceph networks (internal on the underlay subnet)
 /// → an uplink per server → the OVN form with a wrong IPv4 gateway corrected in place → range, IPv6 gateway, DNS →
 /// a dedicated underlay → review → progress (a line per disk) → the result tables. What is asserted is what exists
-/// on the servers afterwards, not only what the screen said.
+/// on the servers afterwards, not only what the screen said; then an instance launched on every member.
 extension LabSuite.Wizard {
     /// A lab of 3 whose microcloudd is given the lab's MicroCeph and MicroOVN sockets (the servers "have the snaps"),
     /// each server with an uplink bridge and an addressed underlay interface, as the OVN preseed tests set them up.
@@ -29,7 +29,7 @@ extension LabSuite.Wizard {
         return address[..<address.lastIndex(of: ".")!] + ".0/24"
     }
 
-    @Test("the wizard end to end with Ceph and OVN: disks per server with wipe, Ceph networks, uplinks, a wrong gateway corrected in place, underlay; OSDs up and in, remote pool, UPLINK and default, chassis on the underlay")
+    @Test("the wizard end to end with Ceph and OVN: disks per server with wipe, Ceph networks, uplinks, a wrong gateway corrected in place, underlay; OSDs up and in, remote pool, UPLINK and default, chassis on the underlay; an instance per member on local with an OVN address")
     func formsACloudWithCephAndOVN() throws {
         try #require(MicroCloudCLI.built, "build first: swift build")
         try #require(Tmux.available, "tmux is not installed")
@@ -79,6 +79,11 @@ extension LabSuite.Wizard {
                 ($1.name, LabSuite.OVNPreseed.underlayAddress($0 + 1))
             })
             try LabSuite.OVNPreseed.expectOVNCloud(servers, encaps: encaps)
+
+            // The cloud it formed runs something: an instance per member on `local`, addressed by OVN's DHCP.
+            try Lab.run("image", "1")
+            let addresses = try Instances.launchOnEveryMember(servers, pool: "local")
+            #expect(addresses.count == 3, "an instance per member with an address: \(addresses)")
         }
     }
 

@@ -59,3 +59,36 @@ ovn_bridges_down() {
     done
   done
 }
+
+# --- geneve across servers (lab-only wiring, never in the product) ---
+# Open vSwitch's userspace datapath sends a tunnel's packets only through an OVS bridge: it routes to the peer's
+# encap address with its own copy of the kernel's routes, and one via eth0 (outside OVS) leaves the geneve ports'
+# BFD down and nothing crosses. As userspace-datapath deployments do, the server's address moves onto a netdev
+# bridge br-phy with eth0 as its port (and eth0's MAC, so the peers' ARP entries stay right). The kernel still sees
+# what eth0 receives (OVS reads it through a packet socket): eth0 is told not to answer for the moved address.
+LAB_TUNNEL_BRIDGE=br-phy
+
+# The interface that holds server I's address: br-phy once wired, else eth0.
+server_wire_if() {
+  if ip -n "$(server_netns "$1")" -o -4 addr show dev "$LAB_TUNNEL_BRIDGE" 2>/dev/null | grep -q .; then
+    echo "$LAB_TUNNEL_BRIDGE"
+  else
+    echo eth0
+  fi
+}
+
+ovn_tunnel_wire() {
+  local i=$1
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  ( in_server "$i" sh -euc '
+      addr=$1 br=$2
+      [ -S /run/openvswitch/db.sock ] || { echo "no Open vSwitch here yet (MicroOVN bootstraps or joins it)" >&2; exit 1; }
+      ip -o -4 addr show dev "$br" 2>/dev/null | grep -q " $addr/" && exit 0
+      mac=$(cat /sys/class/net/eth0/address)
+      ovs-vsctl --may-exist add-br "$br" -- set bridge "$br" datapath_type=netdev other-config:hwaddr="$mac"
+      ovs-vsctl --may-exist add-port "$br" eth0
+      sysctl -qw net.ipv4.conf.eth0.rp_filter=1 net.ipv4.conf.eth0.arp_ignore=1
+      ip link set "$br" up
+      ip addr add "$addr/24" dev "$br"      # first on br-phy, then off eth0: the address never goes missing
+      ip addr del "$addr/24" dev eth0' tunnels "$(server_addr "$i")" "$LAB_TUNNEL_BRIDGE" )
+}

@@ -99,7 +99,8 @@ start_dbus() {
 
 dbus_ready() { [ -S "$(server_dbus_socket "$1")" ]; }
 
-# --- avahi: announces only on eth0, IPv4 only (a scope-less fe80:: AAAA would be unusable) ---
+# --- avahi: announces only on the lab's wire (eth0, or br-phy once `lab tunnels` moved the address there:
+#     ovn.sh), IPv4 only (a scope-less fe80:: AAAA would be unusable) ---
 
 write_avahi_conf() {
   local i=$1
@@ -108,7 +109,7 @@ write_avahi_conf() {
 host-name=$(server_name "$i")
 use-ipv4=yes
 use-ipv6=no
-allow-interfaces=eth0
+allow-interfaces=eth0,br-phy
 ratelimit-interval-usec=1000000
 ratelimit-burst=1000
 [wide-area]
@@ -150,10 +151,23 @@ lxd_ready() {
 
 # --- microcloudd (being written in parallel: skipped while it is not built) ---
 
+# Restart server I's microcloudd with the flags it runs with, announcing on the interface that now holds the address.
+restart_microcloudd_on_wire() {
+  local i=$1 pid n
+  local -a args
+  pid=$(server_pid "$i" microcloudd) || return 0
+  mapfile -d '' -t args < "/proc/$pid/cmdline"
+  for ((n = 1; n < ${#args[@]} - 1; n++)); do
+    [ "${args[n]}" = --interface ] && args[n + 1]=$(server_wire_if "$i")
+  done
+  stop_process "$i" microcloudd
+  spawn "$i" microcloudd "${args[@]}"
+}
+
 start_microcloudd() {
   local i=$1 bin=$2
   local -a args=(--state-dir "$(server_state_dir "$i")" --name "$(server_name "$i")"
-                 --address "$(server_addr "$i")" --interface eth0
+                 --address "$(server_addr "$i")" --interface "$(server_wire_if "$i")"
                  --lxd-socket "$(server_lxd_dir "$i")/unix.socket")
   local dev
   for dev in $(server_disks "$i"); do args+=(--only-disk "$dev"); done
