@@ -19,20 +19,21 @@ extension LabSuite {
         }
 
         /// Runs the same file on every server at once, as an operator would; returns each server's output.
-        static func runEverywhere(_ servers: [LabServer], yaml: String) throws -> [(status: Int32, output: String)] {
+        static func runEverywhere(_ servers: [LabServer], yaml: String,
+                                  cli: String = MicroCloudCLI.path) throws -> [(status: Int32, output: String)] {
             let path = Command.temporaryFile("preseed").appendingPathExtension("yaml")
             try yaml.write(to: path, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: path) }
             let runs = try servers.enumerated().map { i, server in
                 try Background([Lab.script, "exec", String(i + 1), "env", "MICROCLOUD_STATE_DIR=\(server.stateDir)",
-                                MicroCloudCLI.path, "preseed", "--file", path.path], tag: "preseed-\(server.name)")
+                                cli, "preseed", "--file", path.path], tag: "preseed-\(server.name)")
             }
             return runs.map { run in (run.wait(), run.output) }
         }
 
         /// Runs the file everywhere and checks every server got through it; returns the initiator's output.
-        static func runFormingCloud(_ servers: [LabServer], yaml: String) throws -> String {
-            let results = try runEverywhere(servers, yaml: yaml)
+        static func runFormingCloud(_ servers: [LabServer], yaml: String, cli: String = MicroCloudCLI.path) throws -> String {
+            let results = try runEverywhere(servers, yaml: yaml, cli: cli)
             for (server, r) in zip(servers, results) {
                 print("--- preseed on \(server.name) (exit \(r.status))\n\(r.output)")
                 #expect(r.status == 0, "preseed on \(server.name) failed:\n\(r.output)")
