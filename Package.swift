@@ -38,6 +38,9 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CAvahi", providers: [.apt(["libavahi-client-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // The system OpenSSL's libcrypto (Debian's libssl3) for identity, HMAC and scrypt; no libssl: TLS is
+        // swift-nio-ssl's BoringSSL, whose symbols all carry the CNIOBoringSSL_ prefix, so the two never clash.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // The core links FoundationEssentials only (no Foundation, ICU or Yams), and so does microcloudd: its resident
         // memory follows the code linked into it (docs/benchmarks.md).
@@ -45,10 +48,10 @@ let package = Package(
         // Reading preseed YAML (Yams, which links Foundation): the CLI reads files, the daemon never does. Writing
         // YAML stays in the core, in pure Swift.
         .target(name: "PreseedYAML", dependencies: ["MicroCloudKit", .product(name: "Yams", package: "Yams")]),
-        // Crypto and X.509 use swift-nio-ssl's BoringSSL (module CNIOBoringSSL, reached through NIOSSL): one crypto
-        // library in the process instead of the system OpenSSL beside it.
+        // Identity (P-256 key, self-signed certificate, fingerprint), HMAC and scrypt on the system OpenSSL
+        // (COpenSSL), as the design card says; TLS on swift-nio-ssl.
         .target(name: "MicroCloudNet", dependencies: [
-            "MicroCloudKit", "CAvahi",
+            "MicroCloudKit", "CAvahi", "COpenSSL",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import MicroCloudKit
 
 /// Everything `microcloudd` is told at start. Production defaults; the lab overrides paths, name and disks.
 public struct DaemonConfig: Sendable {
@@ -28,8 +29,4 @@ public struct DaemonConfig: Sendable {
 
     public var controlSocket: String { stateDir + "/control.socket" }
     public var membersFile: String { stateDir + "/members.json" }
-}
-
-public enum MicroCloudVersion {
-    public static let current = "0.1.0"
 }

@@ -1,11 +1,13 @@
 import Foundation
 import ArgumentParser
+import MicroCloudKit
 
 @main
 struct MicroCloudCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "microcloud",
         abstract: "Turn a handful of servers into one private cloud (LXD, MicroCeph, MicroOVN).",
+        version: MicroCloudVersion.current,
         subcommands: [InitCommand.self, JoinCommand.self, PreseedCommand.self, StatusCommand.self, SessionCommand.self,
                       DiscoverCommand.self, DemoCommand.self, RemoveCommand.self, ResetCommand.self, ServiceCommand.self])
 }

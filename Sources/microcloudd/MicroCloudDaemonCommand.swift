@@ -9,12 +9,14 @@ import Darwin
 #endif
 import Logging
 import MicroCloudDaemon
+import MicroCloudKit
 
 @main
 struct MicroCloudDaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "microcloudd",
-        abstract: "The MicroCloud daemon: announces this server, proves trust sessions and joins its local services.")
+        abstract: "The MicroCloud daemon: announces this server, proves trust sessions and joins its local services.",
+        version: MicroCloudVersion.current)
 
     @Option(help: "Directory for the identity, control socket and membership.") var stateDir = "/var/lib/microcloud"
     @Option(help: "Member name (defaults to the host name).") var name: String?

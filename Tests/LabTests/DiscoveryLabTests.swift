@@ -57,8 +57,9 @@ extension LabSuite {
     }
 }
 
-/// The built `microcloud` binary the lab tests drive.
+/// The CLI the lab tests run: the debug build, or $MICROCLOUD (as scripts/lab reads it: a release build, the package's).
 enum MicroCloudCLI {
-    static let path = Lab.repository.appendingPathComponent(".build/debug/microcloud").path
+    static let path = ProcessInfo.processInfo.environment["MICROCLOUD"]
+        ?? Lab.repository.appendingPathComponent(".build/debug/microcloud").path
     static var built: Bool { FileManager.default.isExecutableFile(atPath: path) }
 }

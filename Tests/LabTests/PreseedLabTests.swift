@@ -20,21 +20,23 @@ extension LabSuite {
         }
 
         /// Runs the same file on every server at once, as an operator would; returns each server's output.
-        static func runEverywhere(_ servers: [LabServer], yaml: String) throws -> [(status: Int32, output: String)] {
+        static func runEverywhere(_ servers: [LabServer], yaml: String,
+                                  cli: String = MicroCloudCLI.path) throws -> [(status: Int32, output: String)] {
             let path = Command.temporaryFile("preseed").appendingPathExtension("yaml")
             try yaml.write(to: path, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: path) }
             let runs = try servers.enumerated().map { i, server in
                 try Background([Lab.script, "exec", String(i + 1), "env", "MICROCLOUD_STATE_DIR=\(server.stateDir)",
-                                MicroCloudCLI.path, "preseed", "--file", path.path], tag: "preseed-\(server.name)")
+                                cli, "preseed", "--file", path.path], tag: "preseed-\(server.name)")
             }
             return runs.map { run in (run.wait(), run.output) }
         }
 
         /// Runs the file everywhere and checks every server got through it; returns the initiator's output.
-        /// The run everywhere; the initiator exits 0, or 3 (and says so in its last line) when `setbacks` are expected.
-        static func runFormingCloud(_ servers: [LabServer], yaml: String, setbacks: Bool = false) throws -> String {
-            let results = try runEverywhere(servers, yaml: yaml)
+        /// The initiator exits 0, or 3 (and says so in its last line) when `setbacks` are expected.
+        static func runFormingCloud(_ servers: [LabServer], yaml: String, setbacks: Bool = false,
+                                    cli: String = MicroCloudCLI.path) throws -> String {
+            let results = try runEverywhere(servers, yaml: yaml, cli: cli)
             for (server, r) in zip(servers, results) {
                 print("--- preseed on \(server.name) (exit \(r.status))\n\(r.output)")
                 let expected: Int32 = setbacks && server.name == servers[0].name ? 3 : 0

@@ -50,10 +50,19 @@ lab_servers() {
   if [ -f "$LAB_BASE/lab.env" ]; then sed -n 's/^servers=//p' "$LAB_BASE/lab.env"; else echo 0; fi
 }
 
-# The microcloudd binary the lab starts, or nothing when it is not built yet.
+# The microcloudd binary the lab starts, or nothing when it is not built yet. MICROCLOUDD picks another (the
+# release build, or the package's /usr/sbin/microcloudd unpacked somewhere).
 microcloudd_binary() {
   local bin=${MICROCLOUDD:-$LAB_REPO/.build/debug/microcloudd}
   if [ -x "$bin" ]; then echo "$bin"; fi
+}
+
+# The microcloud CLI that `lab exec` puts on PATH: $MICROCLOUD, else the one beside microcloudd (a build directory;
+# in the package the CLI is in usr/bin and the daemon in usr/sbin, so set both).
+microcloud_binary() {
+  local daemon bin=${MICROCLOUD:-}
+  if [ -z "$bin" ]; then daemon=$(microcloudd_binary); [ -n "$daemon" ] && bin=$(dirname "$daemon")/microcloud; fi
+  if [ -n "$bin" ] && [ -x "$bin" ]; then echo "$bin"; fi
 }
 
 log()  { echo "lab: $*"; }

@@ -1,14 +1,13 @@
-// swift-nio-ssl's BoringSSL, which the TLS layer links anyway: one crypto library in the process, not the system
-// OpenSSL beside it (its start-up alone made ~3 MiB resident).
-import CNIOBoringSSL
+// The system OpenSSL's libcrypto (the design card's libssl-dev); TLS stays in swift-nio-ssl's BoringSSL.
+import COpenSSL
 
-/// A failure inside BoringSSL, with its own reason when it gave one.
+/// A failure inside OpenSSL, with its own reason when it gave one.
 public struct CryptoError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 
-    /// `what` plus the oldest queued BoringSSL error (the queue is cleared so later calls start clean).
+    /// `what` plus the oldest queued OpenSSL error (the queue is cleared so later calls start clean).
     static func openSSL(_ what: String) -> CryptoError {
         let code = ERR_get_error()
         ERR_clear_error()
@@ -20,14 +19,14 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The primitives the trust layer needs, all from BoringSSL.
+/// The primitives the trust layer needs, all from the system OpenSSL.
 public enum Crypto {
-    /// Bytes from BoringSSL's CSPRNG. A CSPRNG that cannot produce bytes leaves nothing safe to do, so that traps.
+    /// Bytes from OpenSSL's CSPRNG. A CSPRNG that cannot produce bytes leaves nothing safe to do, so that traps.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0, "randomBytes: negative count")
         var out = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return out }
-        let ok = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, $0.count) }
+        let ok = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
         precondition(ok == 1, "RAND_bytes failed: the system random generator is unusable")
         return out
     }
@@ -37,19 +36,19 @@ public enum Crypto {
         var length: UInt32 = 0
         // HMAC() wants non-null pointers even for empty input; a one-byte buffer with count 0 gives one.
         let k = key.isEmpty ? [0] : key, d = data.isEmpty ? [0] : data
-        let result: UnsafeMutablePointer<UInt8>? = HMAC(EVP_sha256(), k, key.count, d, data.count, &out, &length)
+        let result: UnsafeMutablePointer<UInt8>? = HMAC(EVP_sha256(), k, Int32(key.count), d, data.count, &out, &length)
         precondition(result != nil && length == 32, "HMAC-SHA256 failed")
         return Array(out.prefix(Int(length)))
     }
 
     /// scrypt (RFC 7914). The defaults (N=2^14, r=8, p=2) cost what N=2^15 p=1 costs (2·N·r·p block mixes, a
-    /// fraction of a second) in half the working memory: BoringSSL (as OpenSSL) runs the p lanes one after the other
+    /// fraction of a second) in half the working memory: OpenSSL runs the p lanes one after the other
     /// over one 128·r·N = 16 MiB table, so a daemon checking proofs stays small while a guess costs as much as before.
     public static func scrypt(password: String, salt: [UInt8], n: UInt64 = 1 << 14, r: UInt64 = 8, p: UInt64 = 2,
                               length: Int = 32) throws -> [UInt8] {
         guard n > 1, n & (n - 1) == 0 else { throw CryptoError("scrypt: N must be a power of two above 1, got \(n)") }
         guard r > 0, p > 0, length > 0 else { throw CryptoError("scrypt: r, p and length must be positive") }
-        // BoringSSL refuses work above maxmem (default 32 MiB, just under what N=2^15 r=8 needs): allow what the
+        // OpenSSL refuses work above maxmem (default 32 MiB, just under what N=2^15 r=8 needs): allow what the
         // parameters need plus slack, so the parameters alone decide the cost.
         let needed = 128 * r * (n + p + 2)
         let maxmem = needed + (1 << 20)
@@ -57,7 +56,7 @@ public enum Crypto {
         var out = [UInt8](repeating: 0, count: length)
         // As with HMAC: non-null pointers for empty inputs.
         let pw = pass.isEmpty ? [0] : pass.map { CChar(bitPattern: $0) }, s = salt.isEmpty ? [0] : salt
-        let ok = EVP_PBE_scrypt(pw, pass.count, s, salt.count, n, r, p, Int(maxmem), &out, length)
+        let ok = EVP_PBE_scrypt(pw, pass.count, s, salt.count, n, r, p, maxmem, &out, length)
         guard ok == 1 else { throw CryptoError.openSSL("scrypt(N=\(n), r=\(r), p=\(p)) failed") }
         return out
     }

@@ -1,6 +1,6 @@
-import CNIOBoringSSL
+import COpenSSL
 
-/// SHA-256 through BoringSSL; fingerprints are this digest of a certificate's DER bytes.
+/// SHA-256 through the system OpenSSL; fingerprints are this digest of a certificate's DER bytes.
 public func sha256(_ bytes: [UInt8]) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
     bytes.withUnsafeBufferPointer { buf in _ = SHA256(buf.baseAddress, buf.count, &out) }

@@ -1,11 +1,11 @@
-import CNIOBoringSSL
+import COpenSSL
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Makes and reads X.509 certificates with BoringSSL (swift-nio-ssl's, the one the TLS layer uses).
+/// Makes and reads X.509 certificates with the system OpenSSL (the TLS layer reads them into swift-nio-ssl's BoringSSL).
 enum CertificateFactory {
     /// P-256 key + self-signed certificate: CN = name, SAN = name + addresses, CA:FALSE, 10 years, random serial.
     /// keyUsage includes keyCertSign because BoringSSL only accepts a self-signed certificate as a trust root when it
@@ -28,8 +28,8 @@ enum CertificateFactory {
 
         let subject = X509_get_subject_name(cert)
         let organisation = Array("MicroCloud".utf8), commonName = Array(name.utf8)
-        guard X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_UTF8, organisation, organisation.count, -1, 0) == 1,
-              X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, commonName, commonName.count, -1, 0) == 1,
+        guard X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_UTF8, organisation, Int32(organisation.count), -1, 0) == 1,
+              X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8, commonName, Int32(commonName.count), -1, 0) == 1,
               X509_set_issuer_name(cert, subject) == 1
         else { throw CryptoError.openSSL("setting the subject name") }
 
@@ -53,7 +53,7 @@ enum CertificateFactory {
         var der: UnsafeMutablePointer<UInt8>? = nil
         let length = i2d_X509(cert, &der)
         guard length > 0, let der else { throw CryptoError.openSSL("encoding the certificate as DER") }
-        defer { OPENSSL_free(der) }
+        defer { CRYPTO_free(der, #fileID, #line) }  // OPENSSL_free is a macro
         return Array(UnsafeBufferPointer(start: der, count: Int(length)))
     }
 
@@ -96,18 +96,7 @@ enum CertificateFactory {
     }
 
     private static func generateP256Key() throws -> OpaquePointer {
-        guard let ec = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1) else {
-            throw CryptoError.openSSL("EC_KEY_new_by_curve_name(P-256)")
-        }
-        guard EC_KEY_generate_key(ec) == 1, let key = EVP_PKEY_new() else {
-            EC_KEY_free(ec)
-            throw CryptoError.openSSL("generating a P-256 key")
-        }
-        guard EVP_PKEY_assign_EC_KEY(key, ec) == 1 else {  // on success the key owns `ec`
-            EC_KEY_free(ec)
-            EVP_PKEY_free(key)
-            throw CryptoError.openSSL("EVP_PKEY_assign_EC_KEY")
-        }
+        guard let key = cossl_ec_p256_gen() else { throw CryptoError.openSSL("generating a P-256 key") }
         return key
     }
 
@@ -115,7 +104,7 @@ enum CertificateFactory {
         var bytes = Crypto.randomBytes(16)
         bytes[0] &= 0x7F  // positive and at most 16 bytes in DER
         bytes[0] |= 0x40  // and never a short (or zero) serial
-        guard let bn = BN_bin2bn(bytes, bytes.count, nil) else { throw CryptoError.openSSL("BN_bin2bn") }
+        guard let bn = BN_bin2bn(bytes, Int32(bytes.count), nil) else { throw CryptoError.openSSL("BN_bin2bn") }
         defer { BN_free(bn) }
         guard BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != nil else {
             throw CryptoError.openSSL("setting the serial number")

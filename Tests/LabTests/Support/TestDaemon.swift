@@ -54,8 +54,10 @@ final class TestDaemon {
 }
 
 
+/// The daemon the tests start themselves: the debug build, or $MICROCLOUDD (as scripts/lab reads it).
 enum MicroCloudDaemonBinary {
-    static let path = Lab.repository.appendingPathComponent(".build/debug/microcloudd").path
+    static let path = ProcessInfo.processInfo.environment["MICROCLOUDD"]
+        ?? Lab.repository.appendingPathComponent(".build/debug/microcloudd").path
 }
 
 /// Idle TCP connections from one source address (connected, never a byte sent), closed together.
