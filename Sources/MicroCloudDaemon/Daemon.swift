@@ -109,8 +109,7 @@ public actor Daemon {
     func announcement() async -> ServiceAnnouncement {
         let state = await stateWord()
         return ServiceAnnouncement(name: name, address: address, port: boundPort ?? config.port,
-                                   shortFingerprint: identity.shortFingerprint, version: config.version, state: state,
-                                   sessionSalt: state == "session" ? session?.verifier.salt.map(hexString) : nil)
+                                   shortFingerprint: identity.shortFingerprint, version: config.version, state: state)
     }
 
     private func announce() {

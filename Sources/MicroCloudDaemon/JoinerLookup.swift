@@ -16,11 +16,6 @@ extension Daemon {
                 let found = try await lookupInitiator(name: s.initiatorName, timeout: lookupTimeout)
                 (target, announced) = (found.address, found)
             }
-            // The session's key (the slow part of signing) is derived with the announced salt beside the certificate
-            // probe; the initiator's confirmation comes signed with it too, so checking that costs an HMAC.
-            let announcedKey = announced?.sessionSalt.flatMap(bytes(fromHex:)).map {
-                s.verifier.startKey(salt: $0, passphrase: s.passphrase)
-            }
             let probe = try await TLSProbe.serverCertificate(host: target, port: config.port, credentials: identity.credentials)
             // Nothing a fake could use leaves before the certificate is checked against the announcement.
             switch InitiatorCheck.verdict(announced: announced, presented: probe.fingerprint, address: target) {
@@ -33,13 +28,9 @@ extension Daemon {
             }
             let client = HTTPClient.tls(host: target, port: config.port, credentials: identity.credentials,
                                         pin: .fingerprint(probe.fingerprint), timeout: .seconds(30), source: address)
-            let key: Task<JoinKey, Error>
-            if let announcedKey {
-                key = announcedKey
-            } else {
-                // A typed address has no announcement: the initiator tells its salt (checked certificate, public fact).
-                key = s.verifier.startKey(salt: try await Self.sessionSalt(client, at: target), passphrase: s.passphrase)
-            }
+            // The salt comes from the initiator over the pinned connection, never from mDNS: a record that names the
+            // real address and fingerprint with another salt changes nothing (and costs no attempt).
+            let key = s.verifier.startKey(salt: try await Self.sessionSalt(client, at: target), passphrase: s.passphrase)
             let intent = JoinIntent(name: name, address: address, version: config.version,
                                     certificate: identity.certificatePEM, services: await recentServices())
             let body = Array(try JSONEncoder().encode(intent))

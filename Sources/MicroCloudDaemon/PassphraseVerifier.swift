@@ -4,8 +4,8 @@ import MicroCloudNet
 
 /// Checks the passphrase proofs of one trust session against the session's one key, bounded and off the actor.
 ///
-/// A session has one salt, the initiator's: fresh when its session opens, announced in its TXT `salt` (and served at
-/// `GET /1.0/session/salt`). So it has one key, K = scrypt(passphrase, salt) (`JoinKey`), derived once on each side:
+/// A session has one salt, the initiator's: fresh when its session opens, served at `GET /1.0/session/salt` to a
+/// joiner over its pinned connection (never announced: nothing about the exchange is taken from mDNS). So it has one key, K = scrypt(passphrase, salt) (`JoinKey`), derived once on each side:
 /// by the initiator when its session opens, by a joiner once it has found the initiator. Every proof and every
 /// confirmation of the session is then an HMAC under K, whatever the number of joiners. A proof made with any other
 /// salt (another session's, or a guess's) is a mismatch found without work: nothing here derives for a caller.

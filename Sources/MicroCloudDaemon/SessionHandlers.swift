@@ -208,8 +208,8 @@ extension Daemon {
         return "The proof was made for another session (not with this session's salt); start the join again"
     }
 
-    /// `GET /1.0/session/salt`: the open initiator session's salt, for a joiner given the address instead of the
-    /// announcement. Public: the announcement carries it already, and it proves nothing.
+    /// `GET /1.0/session/salt`: the open initiator session's salt, which a joiner reads over its pinned connection
+    /// (mDNS does not carry it). Public: it proves nothing.
     func sessionSalt() async -> HTTPResponse {
         guard let s = session, s.role == .initiator, await s.isActive, let salt = s.verifier.salt else {
             return .error(404, "No active session to join on this server")

@@ -43,18 +43,7 @@ extension LabSuite.PeerBudgetTests {
 
     /// The next event of `kind` on a daemon's control socket, long-polled for up to 60 s.
     static func waitEvent(_ daemon: TestDaemon, _ kind: String) throws -> [String: Any] {
-        var after = 0
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let text = try daemon.control("GET", "/1.0/session/events?after=\(after)&wait=5")
-            let batch = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
-            after = batch["next"] as? Int ?? after
-            for event in batch["events"] as? [[String: Any]] ?? [] {
-                if event["kind"] as? String == kind { return event }
-                #expect(event["kind"] as? String != "ended", "the session ended: \(event)")
-            }
-        }
-        throw CommandFailed(result: CommandResult(arguments: ["wait", kind], status: -1, stdout: "", stderr: "no \(kind) event in 60 s"))
+        try SessionEvents.wait(kind) { try daemon.control("GET", $0) }
     }
 
     /// `count` TLS connections from `source` without a certificate, each declaring an 8 MiB body on

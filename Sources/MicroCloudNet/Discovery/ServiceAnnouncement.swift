@@ -9,19 +9,14 @@ public struct ServiceAnnouncement: Sendable, Hashable, Codable {
     public var version: String
     /// "ready" | "session" | "joining" | "initialized" (other values pass through, for newer peers).
     public var state: String
-    /// An initiator's open session: its salt (hex), which every passphrase proof of the session is made with, so a
-    /// joiner derives the session's key as soon as it has found the initiator. Fresh per session; nil otherwise.
-    public var sessionSalt: String?
 
-    public init(name: String, address: String, port: Int, shortFingerprint: String, version: String, state: String,
-                sessionSalt: String? = nil) {
+    public init(name: String, address: String, port: Int, shortFingerprint: String, version: String, state: String) {
         self.name = name
         self.address = address
         self.port = port
         self.shortFingerprint = shortFingerprint
         self.version = version
         self.state = state
-        self.sessionSalt = sessionSalt
     }
 
     public static let knownStates = ["ready", "session", "joining", "initialized"]

@@ -27,8 +27,6 @@ public enum TXTRecord {
         /// Optional: the publisher's count of its records, so a browser holding an old and a new record of the same
         /// service (the old one lingers up to a second, or more) knows which is newer.
         static let sequence = "seq"
-        /// Optional: an initiator's session salt (`ServiceAnnouncement.sessionSalt`).
-        static let salt = "salt"
         static let required = [name, address, fingerprint, version, state]
     }
 
@@ -42,7 +40,7 @@ public enum TXTRecord {
             entry(Key.fingerprint, a.shortFingerprint),
             entry(Key.version, a.version),
             entry(Key.state, a.state),
-        ] + (a.sessionSalt.map { [entry(Key.salt, $0)] } ?? []) + (sequence.map { [entry(Key.sequence, String($0))] } ?? [])
+        ] + (sequence.map { [entry(Key.sequence, String($0))] } ?? [])
     }
 
     /// The record's `seq` entry, nil when it has none (an older publisher) or it is not a number.
@@ -71,7 +69,7 @@ public enum TXTRecord {
         guard (1...65535).contains(port) else { throw .badPort(port) }
         return ServiceAnnouncement(name: values[Key.name]!, address: values[Key.address]!, port: port,
                                    shortFingerprint: values[Key.fingerprint]!, version: values[Key.version]!,
-                                   state: values[Key.state]!, sessionSalt: values[Key.salt].flatMap(saltValue))
+                                   state: values[Key.state]!)
     }
 
     /// Fields that would not survive the trip (too long, empty), named so the message says what to fix.
@@ -91,12 +89,6 @@ public enum TXTRecord {
         }
         if !(1...65535).contains(a.port) { out.append("port \(a.port) is outside 1...65535") }
         return out
-    }
-
-    /// A salt entry as announced: hex of the proof's salt length, else ignored (an older or broken publisher).
-    private static func saltValue(_ text: String) -> String? {
-        guard text.utf8.count == 2 * JoinSignature.saltLength, bytes(fromHex: text) != nil else { return nil }
-        return text.lowercased()
     }
 
     private static func entry(_ key: String, _ value: String) -> String {
