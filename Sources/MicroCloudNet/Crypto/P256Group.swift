@@ -1,6 +1,6 @@
-// The few elliptic-curve calls SPAKE2 needs, kept in one file: BoringSSL's EC and BN API is OpenSSL's, so a port to
-// the system OpenSSL changes the import and `group` only.
-import CNIOBoringSSL
+// The few elliptic-curve calls SPAKE2 needs, kept in one file, on the system OpenSSL's libcrypto like the rest of the
+// identity and key derivation (TLS alone is swift-nio-ssl's BoringSSL).
+import COpenSSL
 
 /// P-256 as SPAKE2 uses it: scalars are 32 big-endian bytes, points come out in their 65-byte uncompressed X9.62
 /// encoding (and are read in any X9.62 form: the RFC prints M and N compressed).
@@ -10,7 +10,8 @@ enum P256Group {
     static let scalarLength = 32
     static let pointLength = 65
 
-    private static var group: OpaquePointer { EC_group_p256() }
+    /// OpenSSL's P-256 group: made once, only read afterwards (which OpenSSL allows from any thread).
+    nonisolated(unsafe) private static let group: OpaquePointer = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1)!
 
     /// `bytes` (big-endian, any length) modulo the group order: a uniform scalar when `bytes` is at least 64 bits
     /// longer than the order (RFC 9382 section 3.2: the bias is then below 2^-64).
@@ -27,7 +28,9 @@ enum P256Group {
     static func randomScalar() throws -> [UInt8] {
         guard let value = BN_new() else { throw CryptoError.openSSL("BN_new") }
         defer { BN_free(value) }
-        guard BN_rand_range_ex(value, 1, EC_GROUP_get0_order(group)) == 1 else { throw CryptoError.openSSL("BN_rand_range_ex") }
+        repeat {
+            guard BN_rand_range(value, EC_GROUP_get0_order(group)) == 1 else { throw CryptoError.openSSL("BN_rand_range") }
+        } while BN_is_zero(value) == 1
         return try scalarBytes(value)
     }
 
@@ -61,19 +64,19 @@ enum P256Group {
 
     // MARK: - Conversions
 
-    private static func scalarBytes(_ value: UnsafeMutablePointer<BIGNUM>) throws -> [UInt8] {
+    private static func scalarBytes(_ value: OpaquePointer) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: scalarLength)
-        guard BN_bn2bin_padded(&out, scalarLength, value) == 1 else { throw CryptoError("scalar longer than 32 bytes") }
+        guard BN_bn2binpad(value, &out, Int32(scalarLength)) == Int32(scalarLength) else { throw CryptoError("scalar longer than 32 bytes") }
         return out
     }
 
-    private static func withBN<T>(_ bytes: [UInt8], _ body: (UnsafeMutablePointer<BIGNUM>) throws -> T) throws -> T {
-        guard let value = BN_bin2bn(bytes, bytes.count, nil) else { throw CryptoError.openSSL("BN_bin2bn") }
+    private static func withBN<T>(_ bytes: [UInt8], _ body: (OpaquePointer) throws -> T) throws -> T {
+        guard let value = BN_bin2bn(bytes, Int32(bytes.count), nil) else { throw CryptoError.openSSL("BN_bin2bn") }
         defer { BN_free(value) }
         return try body(value)
     }
 
-    private static func withOptionalBN<T>(_ bytes: [UInt8]?, _ body: (UnsafeMutablePointer<BIGNUM>?) throws -> T) throws -> T {
+    private static func withOptionalBN<T>(_ bytes: [UInt8]?, _ body: (OpaquePointer?) throws -> T) throws -> T {
         guard let bytes else { return try body(nil) }
         return try withBN(bytes) { try body($0) }
     }
