@@ -137,7 +137,7 @@ public enum JoinScreen {
         case .ended(let why):
             if s.phase != .joined {
                 s.phase = .failed(why)
-                s.exitText = "Failed waiting during join: \(why)"
+                s.exitText = SessionWords.joinFailed(why)
                 s.log.append(s.exitText!, style: .error)
             }
         }
@@ -206,7 +206,7 @@ public enum JoinScreen {
             case .joined:
                 line("Successfully joined the MicroCloud cluster.", Style.ok.bold)
             case .failed(let why):
-                line("Failed waiting during join: \(why)", Style.error.bold)
+                line(SessionWords.joinFailed(why), Style.error.bold)
             }
             y += 1
             guard y < r.maxY - 1 else { return }

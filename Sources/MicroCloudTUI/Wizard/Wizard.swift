@@ -4,7 +4,7 @@ import MicroCloudKit
 /// The `microcloud init` wizard: pure `update` and `view` over `WizardState`. The runner in the `microcloud`
 /// executable performs the `WizardEffect`s and answers with `WizardMessage`s.
 public enum Wizard {
-    public static let abortReason = "Initiator aborted the setup"
+    public static let abortReason = SessionWords.initiatorAborted
 
     /// The first state; the runner then sends `.addresses` (and nothing happens before that).
     public static func start(now: Date, size: Size) -> WizardState {
