@@ -45,7 +45,7 @@ public struct JoinState: Sendable {
     }
 }
 
-public enum JoinMessage: Sendable {
+public enum JoinMessage: TerminalMessages {
     case key(Key)
     case paste(String)
     case resize(Size)
@@ -217,14 +217,7 @@ public enum JoinScreen {
 
     public static func program(clock: @escaping @Sendable () -> Date = { Date() }) -> Program<JoinState, JoinMessage, JoinEffect> {
         Program(update: update, view: view,
-                event: { event in
-                    switch event {
-                    case .key(let k): .key(k)
-                    case .paste(let t): .paste(t)
-                    case .resize(let size): .resize(size)
-                    case .terminate: .key(.ctrlC)
-                    }
-                },
+                event: { $0.message() },
                 tick: { _ in .tick(clock()) },
                 isLive: { $0.phase == .searching || $0.phase == .confirmed },
                 isDone: { $0.finished })

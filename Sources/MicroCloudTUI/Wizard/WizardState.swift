@@ -206,6 +206,10 @@ public struct WizardState: Sendable {
     var editSnapshot: WizardAnswers?
     var returningFromEdit = false
 
+    /// The plan of the current answers, and how many times it was built (`keepPlan`).
+    public internal(set) var kept: KeptPlan?
+    public internal(set) var planBuilds = 0
+
     public internal(set) var summary = SummaryState()
     public internal(set) var run: RunState?
     public internal(set) var results = ResultsState()

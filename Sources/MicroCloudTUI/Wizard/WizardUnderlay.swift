@@ -40,10 +40,8 @@ extension WizardState {
             default: answers.underlayPhase = .question(q)
             }
         case .table:
-            var table = answers.underlayTable
-            var none: Set<MemberItem>? = nil
-            let action = MemberTableKeys.handle(key, &table, wipe: &none, onePerMember: true, notice: &notice)
-            answers.underlayTable = table
+            let action = memberTableKey(key, \.underlayTable, onePerMember: true)
+            let table = answers.underlayTable
             switch action {
             case .confirm:
                 if table.selected.isEmpty {
