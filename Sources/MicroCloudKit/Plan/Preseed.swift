@@ -96,7 +96,7 @@ public struct Preseed: Hashable, Sendable {
         }
     }
 
-    /// `find` picks disks by expression (§7.5); min/max bound how many it must find across all systems.
+    /// `find` picks disks by expression (`DiskFilter`); min/max bound how many it must find across all systems.
     public struct DiskFilterEntry: Hashable, Sendable {
         public var find: String
         public var findMin: Int?

@@ -1,4 +1,4 @@
-// Preseed.resolve: from a validated preseed and the servers' inventories to the plan's answers (§7.3–7.4): the role,
+// Preseed.resolve: from a validated preseed and the servers' inventories to the plan's answers (as upstream's cmd/microcloud/preseed.go resolves them): the role,
 // the lookup subnet, local and Ceph disks (explicit, then filters), uplinks (explicit, else the first candidate).
 // `PlanBuilder` then applies the defaults and rules the wizard's answers go through too.
 

@@ -1,4 +1,4 @@
-// Preseed.validate: the static rules of a preseed file (§7.2), checked before any network traffic. Every problem is
+// Preseed.validate: the static rules of a preseed file (upstream's cmd/microcloud/preseed.go), checked before any network traffic. Every problem is
 // returned, not just the first; each names its key and the fix.
 
 extension Preseed {

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// The MicroCeph calls a bootstrap needs (behaviour spec §5.2–5.5). Only the shape for now: the bootstrap
+/// The MicroCeph calls a bootstrap needs. Only the shape for now: the bootstrap
 /// runs its Ceph steps through this when a plan includes MicroCeph; a REST client comes later.
 public protocol CephAPI: Sendable {
     /// `POST /core/control` `{bootstrap, name, address "<ip>:7443", config {ClusterNet, PublicNet}}`, then wait
@@ -27,7 +27,7 @@ extension CephAPI {
     public func diskCount() async throws -> Int { try await disks().count }
 }
 
-/// The MicroOVN calls a bootstrap needs (spec §5.2–5.3, §6.1).
+/// The MicroOVN calls a bootstrap needs.
 public protocol OVNAPI: Sendable {
     /// `POST /core/control` `{bootstrap, name, address "<ip>:6443", config {"ovn-encap-ip"}}`, then wait for a member.
     func bootstrap(name: String, address: String, encapIP: String?) async throws

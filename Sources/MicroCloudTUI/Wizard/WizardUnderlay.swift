@@ -1,7 +1,7 @@
 import Foundation
 import MicroCloudKit
 
-// The end of step 7 (§2.14): after the uplink addresses, "Configure dedicated OVN underlay networking?" and, on yes,
+// The end of step 7 (upstream's cmd/microcloud/ask.go): after the uplink addresses, "Configure dedicated OVN underlay networking?" and, on yes,
 // one addressed interface per member for OVN's Geneve traffic. Every member or none: the Kit's underlay rule.
 
 extension WizardState {
