@@ -55,7 +55,7 @@ extension Daemon {
     } + [
         Route(method: "POST", path: "/1.0/session", access: .local) { d, r, _ in try await d.openSession(r.decode(SessionOpen.self)) },
         Route(method: "DELETE", path: "/1.0/session", access: .local) { d, r, _ in
-            await d.abortSession(r.body.isEmpty ? SessionStop(reason: "Initiator aborted the setup") : try r.decode(SessionStop.self))
+            await d.abortSession(r.body.isEmpty ? SessionStop(reason: SessionWords.initiatorAborted) : try r.decode(SessionStop.self))
         },
         Route(method: "GET", path: "/1.0/session", access: .local) { d, _, _ in await d.sessionStatus() },
         Route(method: "GET", path: "/1.0/session/events", access: .local) { d, r, _ in await d.sessionEvents(r) },

@@ -44,82 +44,81 @@ extension PreseedError {
     }
 }
 
-/// Walks the node tree. Every accessor takes the key path for messages.
+/// Walks the node tree. Every accessor takes the key path for messages; keys come from `PreseedKey`.
 struct PreseedReader {
     var warnings: [PlanIssue] = []
 
-    static let rootKeys = ["initiator", "initiator_address", "lookup_subnet", "lookup_timeout", "session_passphrase",
-                           "session_timeout", "systems", "ovn", "ceph", "storage", "local_pool_driver",
-                           "local_pool_loop_size", "fallback_bridge"]
+    /// A mapping's known values by key, and where it sits in the file.
+    struct Fields {
+        let path: String
+        let nodes: [PreseedKey: Node]
+        subscript(_ key: PreseedKey) -> Node? { nodes[key] }
+        func field(_ key: PreseedKey) -> String { PreseedKey.field(path, key) }
+        /// The value under `key`, unless it is absent or null.
+        func present(_ key: PreseedKey) -> Node? { nodes[key].flatMap { $0.null == nil ? $0 : nil } }
+    }
 
     mutating func readRoot(_ node: Node) throws -> Preseed {
-        let m = try mapping(node, path: "", known: Self.rootKeys)
+        let m = try mapping(node, path: "", known: PreseedKey.root)
         var p = Preseed()
-        p.initiator = try string(m["initiator"], "initiator")
-        p.initiatorAddress = try string(m["initiator_address"], "initiator_address")
-        p.lookupSubnet = try string(m["lookup_subnet"], "lookup_subnet")
-        p.lookupTimeout = try int(m["lookup_timeout"], "lookup_timeout")
-        p.sessionPassphrase = try string(m["session_passphrase"], "session_passphrase")
-        p.sessionTimeout = try int(m["session_timeout"], "session_timeout")
-        p.localPoolDriver = try string(m["local_pool_driver"], "local_pool_driver")
-        p.localPoolLoopSize = try string(m["local_pool_loop_size"], "local_pool_loop_size")
-        for (i, item) in try list(m["systems"], "systems").enumerated() {
-            p.systems.append(try readSystem(item, path: "systems[\(i)]"))
+        p.initiator = try string(m, .initiator)
+        p.initiatorAddress = try string(m, .initiatorAddress)
+        p.lookupSubnet = try string(m, .lookupSubnet)
+        p.lookupTimeout = try int(m, .lookupTimeout)
+        p.sessionPassphrase = try string(m, .sessionPassphrase)
+        p.sessionTimeout = try int(m, .sessionTimeout)
+        p.localPoolDriver = try string(m, .localPoolDriver)
+        p.localPoolLoopSize = try string(m, .localPoolLoopSize)
+        for (i, item) in try list(m, .systems).enumerated() {
+            p.systems.append(try readSystem(item, path: "\(m.field(.systems))[\(i)]"))
         }
-        if let n = m["ovn"], n.null == nil {
-            let o = try mapping(n, path: "ovn", known: ["ipv4_gateway", "ipv4_range", "ipv6_gateway", "dns_servers"])
-            p.ovn = Preseed.OVN(ipv4Gateway: try string(o["ipv4_gateway"], "ovn.ipv4_gateway"),
-                                ipv4Range: try string(o["ipv4_range"], "ovn.ipv4_range"),
-                                ipv6Gateway: try string(o["ipv6_gateway"], "ovn.ipv6_gateway"),
-                                dnsServers: try stringOrList(o["dns_servers"], "ovn.dns_servers"))
+        if let n = m.present(.ovn) {
+            let o = try mapping(n, path: m.field(.ovn), known: PreseedKey.ovnSection)
+            p.ovn = Preseed.OVN(ipv4Gateway: try string(o, .ipv4Gateway), ipv4Range: try string(o, .ipv4Range),
+                                ipv6Gateway: try string(o, .ipv6Gateway), dnsServers: try stringOrList(o, .dnsServers))
         }
-        if let n = m["ceph"], n.null == nil {
-            let c = try mapping(n, path: "ceph", known: ["cephfs", "internal_network", "public_network"])
-            p.ceph = Preseed.Ceph(cephfs: try bool(c["cephfs"], "ceph.cephfs"),
-                                  internalNetwork: try string(c["internal_network"], "ceph.internal_network"),
-                                  publicNetwork: try string(c["public_network"], "ceph.public_network"))
+        if let n = m.present(.ceph) {
+            let c = try mapping(n, path: m.field(.ceph), known: PreseedKey.cephSection)
+            p.ceph = Preseed.Ceph(cephfs: try bool(c, .cephfs), internalNetwork: try string(c, .internalNetwork),
+                                  publicNetwork: try string(c, .publicNetwork))
         }
-        if let n = m["storage"], n.null == nil {
-            let s = try mapping(n, path: "storage", known: ["local", "ceph"])
+        if let n = m.present(.storage) {
+            let s = try mapping(n, path: m.field(.storage), known: PreseedKey.storageKinds)
             var storage = Preseed.Storage()
-            for (i, f) in try list(s["local"], "storage.local").enumerated() {
-                storage.local.append(try readFilter(f, path: "storage.local[\(i)]", ceph: false))
+            for (i, f) in try list(s, .local).enumerated() {
+                storage.local.append(try readFilter(f, path: "\(s.field(.local))[\(i)]", ceph: false))
             }
-            for (i, f) in try list(s["ceph"], "storage.ceph").enumerated() {
-                storage.ceph.append(try readFilter(f, path: "storage.ceph[\(i)]", ceph: true))
+            for (i, f) in try list(s, .ceph).enumerated() {
+                storage.ceph.append(try readFilter(f, path: "\(s.field(.ceph))[\(i)]", ceph: true))
             }
             p.storage = storage
         }
-        if let n = m["fallback_bridge"], n.null == nil {
+        if let n = m.present(.fallbackBridge) {
             if case .scalar = n, n.string == "none" {
                 p.fallbackBridge = Preseed.Bridge(disabled: true)
             } else {
-                let b = try mapping(n, path: "fallback_bridge", known: ["name", "ipv4_address", "ipv6_address"])
-                p.fallbackBridge = Preseed.Bridge(name: try string(b["name"], "fallback_bridge.name"),
-                                                  ipv4Address: try string(b["ipv4_address"],
-                                                                          "fallback_bridge.ipv4_address"),
-                                                  ipv6Address: try string(b["ipv6_address"],
-                                                                          "fallback_bridge.ipv6_address"))
+                let b = try mapping(n, path: m.field(.fallbackBridge), known: PreseedKey.bridge)
+                p.fallbackBridge = Preseed.Bridge(name: try string(b, .name), ipv4Address: try string(b, .ipv4Address),
+                                                  ipv6Address: try string(b, .ipv6Address))
             }
         }
         return p
     }
 
     mutating func readSystem(_ node: Node, path: String) throws -> Preseed.System {
-        let m = try mapping(node, path: path,
-                            known: ["name", "address", "ovn_uplink_interface", "ovn_underlay_ip", "storage"])
-        var s = Preseed.System(name: try string(m["name"], "\(path).name") ?? "")
-        s.address = try string(m["address"], "\(path).address")
-        s.ovnUplinkInterface = try string(m["ovn_uplink_interface"], "\(path).ovn_uplink_interface")
-        s.ovnUnderlayIP = try string(m["ovn_underlay_ip"], "\(path).ovn_underlay_ip")
-        if let n = m["storage"], n.null == nil {
-            let st = try mapping(n, path: "\(path).storage", known: ["local", "ceph"])
+        let m = try mapping(node, path: path, known: PreseedKey.system)
+        var s = Preseed.System(name: try string(m, .name) ?? "")
+        s.address = try string(m, .address)
+        s.ovnUplinkInterface = try string(m, .ovnUplinkInterface)
+        s.ovnUnderlayIP = try string(m, .ovnUnderlayIP)
+        if let n = m.present(.storage) {
+            let st = try mapping(n, path: m.field(.storage), known: PreseedKey.storageKinds)
             var storage = Preseed.SystemStorage()
-            if let l = st["local"], l.null == nil {
-                storage.local = try readDisk(l, path: "\(path).storage.local", ceph: false)
+            if let l = st.present(.local) {
+                storage.local = try readDisk(l, path: st.field(.local), ceph: false)
             }
-            for (i, d) in try list(st["ceph"], "\(path).storage.ceph").enumerated() {
-                storage.ceph.append(try readDisk(d, path: "\(path).storage.ceph[\(i)]", ceph: true))
+            for (i, d) in try list(st, .ceph).enumerated() {
+                storage.ceph.append(try readDisk(d, path: "\(st.field(.ceph))[\(i)]", ceph: true))
             }
             s.storage = storage
         }
@@ -127,49 +126,53 @@ struct PreseedReader {
     }
 
     mutating func readDisk(_ node: Node, path: String, ceph: Bool) throws -> Preseed.DiskEntry {
-        let m = try mapping(node, path: path, known: ceph ? ["path", "wipe", "encrypt"] : ["path", "wipe"],
-                            cephOnly: ["encrypt"])
-        return Preseed.DiskEntry(path: try string(m["path"], "\(path).path") ?? "",
-                                 wipe: try bool(m["wipe"], "\(path).wipe") ?? false,
-                                 encrypt: ceph ? (try bool(m["encrypt"], "\(path).encrypt") ?? false) : false)
+        let m = try mapping(node, path: path, known: ceph ? PreseedKey.cephDisk : PreseedKey.disk,
+                            cephOnly: PreseedKey.cephOnly)
+        return Preseed.DiskEntry(path: try string(m, .path) ?? "", wipe: try bool(m, .wipe) ?? false,
+                                 encrypt: ceph ? (try bool(m, .encrypt) ?? false) : false)
     }
 
     mutating func readFilter(_ node: Node, path: String, ceph: Bool) throws -> Preseed.DiskFilterEntry {
-        let keys = ["find", "find_min", "find_max", "wipe"] + (ceph ? ["encrypt"] : [])
-        let m = try mapping(node, path: path, known: keys, cephOnly: ["encrypt"])
-        return Preseed.DiskFilterEntry(find: try string(m["find"], "\(path).find") ?? "",
-                                       findMin: try int(m["find_min"], "\(path).find_min"),
-                                       findMax: try int(m["find_max"], "\(path).find_max"),
-                                       wipe: try bool(m["wipe"], "\(path).wipe") ?? false,
-                                       encrypt: ceph ? (try bool(m["encrypt"], "\(path).encrypt") ?? false) : false)
+        let m = try mapping(node, path: path, known: ceph ? PreseedKey.cephFilter : PreseedKey.filter,
+                            cephOnly: PreseedKey.cephOnly)
+        return Preseed.DiskFilterEntry(find: try string(m, .find) ?? "", findMin: try int(m, .findMin),
+                                       findMax: try int(m, .findMax), wipe: try bool(m, .wipe) ?? false,
+                                       encrypt: ceph ? (try bool(m, .encrypt) ?? false) : false)
     }
 
     // MARK: typed accessors
 
     /// The mapping's values by key; unknown keys become warnings (with a suggestion when one is close).
-    mutating func mapping(_ node: Node, path: String, known: [String],
-                          cephOnly: [String] = []) throws -> [String: Node] {
+    mutating func mapping(_ node: Node, path: String, known: [PreseedKey],
+                          cephOnly: [PreseedKey] = []) throws -> Fields {
         guard case .mapping(let mapping) = node else {
             throw typeError(node, path.isEmpty ? "The preseed file" : path, "a mapping of keys to values")
         }
-        var out: [String: Node] = [:]
+        var out: [PreseedKey: Node] = [:]
+        let names = known.map(\.rawValue)
         for (k, v) in mapping {
-            guard let key = k.string, case .scalar = k else {
+            guard let name = k.string, case .scalar = k else {
                 throw typeError(k, path.isEmpty ? "A key" : "A key in \(path)", "a plain key name")
             }
-            let full = path.isEmpty ? key : "\(path).\(key)"
-            if known.contains(key) {
+            let full = path.isEmpty ? name : "\(path).\(name)"
+            if let key = PreseedKey(rawValue: name), known.contains(key) {
                 out[key] = v
-            } else if cephOnly.contains(key) {
-                warnings.append(.warning(full, "\(key) applies to Ceph disks only; it is ignored for local storage."))
+            } else if let key = PreseedKey(rawValue: name), cephOnly.contains(key) {
+                warnings.append(.warning(full, "\(name) applies to Ceph disks only; it is ignored for local storage."))
             } else {
-                let hint = closest(key, in: known).map { " Did you mean \"\($0)\"?" } ?? ""
-                warnings.append(.warning(full, "Unknown key \"\(key)\" is ignored.\(hint)"
-                    + " Known keys here: \(known.joined(separator: ", "))."))
+                let hint = closest(name, in: names).map { " Did you mean \"\($0)\"?" } ?? ""
+                warnings.append(.warning(full, "Unknown key \"\(name)\" is ignored.\(hint)"
+                    + " Known keys here: \(names.joined(separator: ", "))."))
             }
         }
-        return out
+        return Fields(path: path, nodes: out)
     }
+
+    func string(_ m: Fields, _ key: PreseedKey) throws -> String? { try string(m[key], m.field(key)) }
+    func int(_ m: Fields, _ key: PreseedKey) throws -> Int? { try int(m[key], m.field(key)) }
+    func bool(_ m: Fields, _ key: PreseedKey) throws -> Bool? { try bool(m[key], m.field(key)) }
+    func list(_ m: Fields, _ key: PreseedKey) throws -> [Node] { try list(m[key], m.field(key)) }
+    func stringOrList(_ m: Fields, _ key: PreseedKey) throws -> String? { try stringOrList(m[key], m.field(key)) }
 
     func string(_ node: Node?, _ path: String) throws -> String? {
         guard let node, node.null == nil else { return nil }

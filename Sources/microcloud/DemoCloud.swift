@@ -4,7 +4,7 @@ import Foundation
 /// on each), with `--lxd-only` LXD alone.
 struct DemoCloud {
     /// The lab's spare interface is a veth, which LXD types "unknown", and only a physical NIC, bond, VLAN or bridge
-    /// can be an uplink (§2.13): each server puts it in this bridge (unaddressed, up), as an operator with a
+    /// can be an uplink (upstream's cmd/microcloud/ask.go): each server puts it in this bridge (unaddressed, up), as an operator with a
     /// veth-fed host would, and the bridge is the uplink the OVN screens offer.
     static let uplinkBridge = "uplinkbr0"
 

@@ -42,7 +42,7 @@ struct JoinerRun {
                 case .rejected:
                     out.error(e.message ?? "rejected by the initiator")
                 case .ended:
-                    out.error("Failed waiting during join: \(e.message ?? "the session ended")")
+                    out.error(SessionWords.joinFailed(e.message ?? "the session ended"))
                     throw ExitCode(1)
                 case .intent, .failedAttempt:
                     break
@@ -54,7 +54,7 @@ struct JoinerRun {
             out.error("\(error)")
             throw ExitCode(1)
         }
-        out.error("Failed waiting during join: the session ended")
+        out.error(SessionWords.joinFailed("the session ended"))
         throw ExitCode(1)
     }
 }

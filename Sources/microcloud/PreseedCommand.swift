@@ -32,9 +32,9 @@ struct PreseedCommand: AsyncParsableCommand {
             out.error("\(error)")
             throw ExitCode(2)
         }
-        let issues = preseed.validate()
-        issues.filter { $0.severity == .warning }.forEach { out.warning("\($0.field): \($0.message)") }
-        let errors = issues.filter { $0.severity == .error }
+        let checked = preseed.validated()
+        checked.warnings.forEach { out.warning("\($0.field): \($0.message)") }
+        let errors = checked.errors
         if !errors.isEmpty {
             errors.forEach { out.error("\($0.field): \($0.message)") }
             out.line("The preseed file has \(errors.count) problem\(errors.count == 1 ? "" : "s"); nothing was changed.")
@@ -48,7 +48,7 @@ struct PreseedCommand: AsyncParsableCommand {
         let me = try await control.info(recentServices: true)
         let isInitiator = preseed.initiator == me.name || (preseed.initiatorAddress != nil && preseed.initiatorAddress == me.address)
         if isInitiator {
-            try await PreseedInitiator(preseed: preseed, control: control, out: out, dryRun: dryRun).run()
+            try await PreseedInitiator(checked: checked, control: control, out: out, dryRun: dryRun).run()
         } else {
             guard preseed.systems.contains(where: { $0.name == me.name }) else {
                 out.error("This server (\(me.name)) is not listed under systems: add it, or run the file on a listed server")

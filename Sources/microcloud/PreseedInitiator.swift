@@ -6,10 +6,13 @@ import MicroCloudKit
 
 /// The initiator's side of a preseed run: renders what the initiator driver yields (the wizard renders the same).
 struct PreseedInitiator {
-    let preseed: Preseed
+    /// The file, validated once by the command (its issues are printed already).
+    let checked: ValidatedPreseed
     let control: ControlClient
     let out: ProgressPrinter
     let dryRun: Bool
+
+    var preseed: Preseed { checked.preseed }
 
     func run() async throws {
         let driver = try await InitiatorDriver(control: control)
@@ -48,7 +51,7 @@ struct PreseedInitiator {
         } catch {
             // Every way out of a failed run closes the session, so joiners stop waiting and a re-run can start one.
             // In a task of its own: this one may be cancelled (interrupted), and the joiners must still be told.
-            let reason = "Initiator aborted the setup" + (error is ExitCode || error is CancellationError ? "" : ": \(error)")
+            let reason = error is ExitCode || error is CancellationError ? SessionWords.initiatorAborted : SessionWords.initiatorAborted("\(error)")
             await Task { await driver.abort(reason: reason) }.value
             throw error
         }
@@ -73,7 +76,7 @@ struct PreseedInitiator {
                         }
                     case .failedAttempt: out.warning(e.message ?? "a wrong passphrase was tried")
                     case .ended:
-                        out.error("The trust session ended: \(e.message ?? "")")
+                        out.error(SessionWords.sessionEnded(e.message ?? ""))
                         throw ExitCode(1)
                     default: break
                     }
@@ -102,7 +105,7 @@ struct PreseedInitiator {
         let gathered = await driver.inventories()
         gathered.problems.forEach { out.error($0) }
         if !gathered.problems.isEmpty { throw ExitCode(1) }
-        let (plan, issues) = preseed.resolve(inventories: gathered.found, localName: driver.local.name)
+        let (plan, issues) = checked.resolve(inventories: gathered.found, localName: driver.local.name)
         issues.filter { $0.severity == .warning }.forEach { out.warning("\($0.field): \($0.message)") }
         let errors = issues.filter { $0.severity == .error }
         guard let plan, errors.isEmpty else {

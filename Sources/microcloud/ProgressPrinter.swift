@@ -8,24 +8,19 @@ struct ProgressPrinter: Sendable {
     let start = Date()
 
     func line(_ text: String) {
-        if json { emit(["type": "message", "message": text]) } else { say(text) }
+        if json { say(JSONLine.message("message", text)) } else { say(text) }
     }
 
     func warning(_ text: String) {
-        if json { emit(["type": "warning", "message": text]) } else { say("! Warning: \(text)") }
+        if json { say(JSONLine.message("warning", text)) } else { say("! Warning: \(text)") }
     }
 
     func error(_ text: String) {
-        if json { emit(["type": "error", "message": text]) } else { FileHandle.standardError.write(Data("⨯ Error: \(text)\n".utf8)) }
+        if json { say(JSONLine.message("error", text)) } else { FileHandle.standardError.write(Data("⨯ Error: \(text)\n".utf8)) }
     }
 
     func event(_ e: ProgressEvent) {
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            if let data = try? encoder.encode(e) { say(String(decoding: data, as: UTF8.self)) }
-            return
-        }
+        if json { return say(e.jsonLine) }
         let clock = String(format: "%6.1fs", Date().timeIntervalSince(start))
         let who = e.member.map { "[\($0)] " } ?? ""
         switch e.kind {
@@ -53,12 +48,6 @@ struct ProgressPrinter: Sendable {
         }
         say("\(clock) \(icon) " + CephDiskProgress.line(d, at: e.time))
         if d.state.isFinished { say(String(repeating: " ", count: 9) + phase.summary(at: e.time)) }
-    }
-
-    private func emit(_ object: [String: String]) {
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            say(String(decoding: data, as: UTF8.self))
-        }
     }
 
     private func say(_ line: String) {

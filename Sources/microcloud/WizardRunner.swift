@@ -83,7 +83,7 @@ final class WizardRunner: Sendable {
                         sink.send(.intent(Server(name: name, address: address, fingerprint: Fingerprint(fp), version: "", state: .verified)))
                     }
                 case .ended:
-                    sink.send(.sessionEnded(e.message ?? "The trust session ended"))
+                    sink.send(.sessionEnded(e.message ?? SessionWords.sessionEnded))
                 default: break
                 }
             }

@@ -46,7 +46,7 @@ extension LabSuite {
         }
 
         /// The lab's spare interface is a veth, which LXD types "unknown" (no device behind it), and only a physical
-        /// NIC, bond, VLAN or bridge can be an uplink (§2.13). So each server puts it in a bridge of its own, as an
+        /// NIC, bond, VLAN or bridge can be an uplink (upstream's cmd/microcloud/ask.go). So each server puts it in a bridge of its own, as an
         /// operator with a veth-fed host would; the bridge, unaddressed and up, is the uplink.
         static let uplinkBridge = "uplinkbr0"
 
@@ -167,7 +167,7 @@ extension LabSuite {
                         "lxc network list:\n\(list)")
                 let profile = try Lab.exec(3, "lxc", "profile", "show", "default").stdout
                 #expect(profile.contains("network: lxdbr0"), "default profile:\n\(profile)")
-                // §2.15: declining distributed networking still clusters MicroOVN.
+                // As upstream: declining distributed networking still clusters MicroOVN.
                 try Self.expectMicroOVNMembers(servers)
             }
         }

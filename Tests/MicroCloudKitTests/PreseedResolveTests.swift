@@ -191,7 +191,7 @@ private func resolve(_ yaml: String, _ inventories: [Inventory] = Fixture.lab,
         #expect(plan?.ovn == nil && plan?.fallbackBridge == BridgePlan(ipv4: "10.80.0.1/24"))
         #expect(plan?.profileNetwork == "lxdbr0")
         #expect(plan?.members.allSatisfy { $0.uplinkInterface == nil && $0.underlayIP == nil } == true)
-        #expect(plan?.services.contains(.microovn) == true, "MicroOVN is still clustered (§2.15's note)")
+        #expect(plan?.services.contains(.microovn) == true, "MicroOVN is still clustered (as upstream does)")
         #expect(issues == [.warning("ovn", "System \"micro03\" is ineligible for distributed networking. At least one "
             + "interface in state UP with no IPs assigned or a bridge is required; instances use the bridge lxdbr0 "
             + "(10.80.0.1/24) instead.")])

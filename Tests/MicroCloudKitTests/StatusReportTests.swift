@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MicroCloudKit
 
-/// `microcloud status` rendered from the services' own lists (spec §9.1): OSDs per member, Ceph's health, the
+/// `microcloud status` rendered from the services' own lists (upstream's cmd/microcloud/status.go): OSDs per member, Ceph's health, the
 /// MicroCeph and MicroOVN units per member, and upstream's warnings with their levels.
 @Suite struct StatusReportTests {
     static let names = ["micro01", "micro02", "micro03"]

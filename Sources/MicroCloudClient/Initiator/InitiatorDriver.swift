@@ -172,7 +172,7 @@ public final class InitiatorDriver: Sendable {
                     } catch {
                         // Every step succeeded and is kept: the report must not say the servers are as they were.
                         let report = Self.unrecordedMembership(bootstrapper.report ?? BootstrapReport(), error)
-                        await abort(reason: "Initiator aborted the setup: \(error)")
+                        await abort(reason: SessionWords.initiatorAborted("\(error)"))
                         continuation.yield(.finished(.failed(report)))
                         continuation.finish()
                         return
@@ -181,10 +181,10 @@ public final class InitiatorDriver: Sendable {
                     let snapshot = try? await readback()
                     continuation.yield(.finished(.formed(bootstrapper.report ?? BootstrapReport(), snapshot)))
                 } catch let failed as BootstrapFailed {
-                    await abort(reason: "Initiator aborted the setup: \(failed)")
+                    await abort(reason: SessionWords.initiatorAborted("\(failed)"))
                     continuation.yield(.finished(.failed(failed.report)))
                 } catch {
-                    await abort(reason: "Initiator aborted the setup: \(error)")
+                    await abort(reason: SessionWords.initiatorAborted("\(error)"))
                     var report = bootstrapper.report ?? BootstrapReport()
                     if report.failure == nil {
                         report.failure = .init(step: .init(id: .wholeRun, member: nil, title: "Bootstrap"), message: "\(error)")

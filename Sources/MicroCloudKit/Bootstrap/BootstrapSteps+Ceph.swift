@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// MicroCeph's long phase (spec §5.5, done per disk): every chosen disk is its own step, started as soon as its
+/// MicroCeph's long phase (done per disk): every chosen disk is its own step, started as soon as its
 /// server is a MicroCeph member — the initiator's right after MicroCeph's bootstrap, a joiner's right after its
 /// join — so servers add their disks at the same time. A disk that fails is reported with its server and
 /// MicroCeph's words and the others go on (a tolerated failure); replication and the pools follow once every disk

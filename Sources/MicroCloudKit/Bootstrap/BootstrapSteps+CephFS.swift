@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// LXD's `remote-fs` pool (CephFS, §2.11), after `remote`: Ceph sets up its crush rules with the first pool. It is an
+/// LXD's `remote-fs` pool (CephFS), after `remote`: Ceph sets up its crush rules with the first pool. It is an
 /// extra: when LXD cannot create it (an LXD without `storage_cephfs_create_missing` cannot make the CephFS volume;
 /// a kernel without CephFS cannot mount it) the run goes on, its definitions are removed, and the setback says how
 /// to finish it by hand with the very configuration the run used.

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// LXD's cluster-wide configuration (spec §6): pools and networks are defined per member ("pending",
+/// LXD's cluster-wide configuration: pools and networks are defined per member ("pending",
 /// `?target=`) as soon as that member is in the cluster, then created once for the cluster after every join; then
 /// the default profile and the per-member volumes.
 extension BootstrapSteps {

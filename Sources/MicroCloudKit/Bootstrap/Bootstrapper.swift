@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// Time budgets of the bootstrap steps (spec §5.7 where it names one).
+/// Time budgets of the bootstrap steps (upstream's where it names one).
 public struct StepBudgets: Sendable, Equatable {
     public var serviceBootstrap: Duration = .seconds(120)
     public var serverConfig: Duration = .seconds(60)

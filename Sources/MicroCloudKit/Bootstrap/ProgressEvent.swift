@@ -83,11 +83,7 @@ public struct ProgressEvent: Codable, Sendable, Equatable {
     }
 
     /// One compact JSON line (sorted keys), as `--format json` prints it.
-    public var jsonLine: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
-    }
+    public var jsonLine: String { JSONLine.encode(self) }
 }
 
 extension Duration {

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// A joiner's own side of a join: every service it got a token for, in upstream's order (spec §5.4) — MicroCeph
+/// A joiner's own side of a join: every service it got a token for, in upstream's order — MicroCeph
 /// and MicroOVN in parallel through microcluster's `POST /core/control`, then LXD last (its member config may name
 /// pools that need the other services). A failure names the service and the member, in the service's own words.
 public struct ServicesJoiner: MemberAgent {

@@ -1,4 +1,4 @@
-/// The `find` expression language of preseed disk filters (§7.5), e.g.
+/// The `find` expression language of preseed disk filters (upstream's cmd/microcloud/preseed.go), e.g.
 /// `size > 10GiB && type == nvme`, `model == 'Samsung %'`, `device_id == *lxd_disk1`, `!(removable || read_only)`.
 ///
 /// Fields are LXD's disk resource keys. Operators: `&&`, `||`, `!`, parentheses, and `==`, `!=`, `<`, `>`, `<=`,

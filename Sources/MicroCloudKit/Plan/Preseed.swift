@@ -1,7 +1,9 @@
 /// An upstream-compatible preseed file (`microcloud preseed < file.yaml`): the same file runs on every server.
-/// Keys are upstream's (§7.1 of the behaviour notes); `local_pool_driver` and `fallback_bridge` are this
-/// implementation's extensions (upstream ignores unknown keys, so files stay portable).
-public struct Preseed: Codable, Hashable, Sendable {
+/// Keys are upstream's (cmd/microcloud/preseed.go), spelled once in `PreseedKey`, the table the parser, the writer
+/// and validation read; `local_pool_driver`, `local_pool_loop_size` and `fallback_bridge` are this implementation's
+/// extensions (upstream ignores unknown keys, so files stay portable). No Codable: the file is read by hand
+/// (`PreseedYAML`), so that unknown keys become warnings with their path.
+public struct Preseed: Hashable, Sendable {
     public var initiator: String?
     public var initiatorAddress: String?
     public var lookupSubnet: String?
@@ -21,7 +23,7 @@ public struct Preseed: Codable, Hashable, Sendable {
     /// Extension: put the `local` pool in a loop file of this size on every member ("5GiB") instead of a disk.
     public var localPoolLoopSize: String?
 
-    public struct System: Codable, Hashable, Sendable {
+    public struct System: Hashable, Sendable {
         public var name: String
         public var address: String?
         public var ovnUplinkInterface: String?
@@ -36,14 +38,9 @@ public struct Preseed: Codable, Hashable, Sendable {
             self.ovnUnderlayIP = ovnUnderlayIP
             self.storage = storage
         }
-
-        enum CodingKeys: String, CodingKey {
-            case name, address, storage
-            case ovnUplinkInterface = "ovn_uplink_interface", ovnUnderlayIP = "ovn_underlay_ip"
-        }
     }
 
-    public struct SystemStorage: Codable, Hashable, Sendable {
+    public struct SystemStorage: Hashable, Sendable {
         public var local: DiskEntry?
         public var ceph: [DiskEntry]
 
@@ -56,7 +53,7 @@ public struct Preseed: Codable, Hashable, Sendable {
     /// An explicit disk in the file: the same thing the plan holds.
     public typealias DiskEntry = DiskChoice
 
-    public struct OVN: Codable, Hashable, Sendable {
+    public struct OVN: Hashable, Sendable {
         public var ipv4Gateway: String?
         public var ipv4Range: String?
         public var ipv6Gateway: String?
@@ -71,18 +68,13 @@ public struct Preseed: Codable, Hashable, Sendable {
             self.dnsServers = dnsServers
         }
 
-        enum CodingKeys: String, CodingKey {
-            case ipv4Gateway = "ipv4_gateway", ipv4Range = "ipv4_range", ipv6Gateway = "ipv6_gateway"
-            case dnsServers = "dns_servers"
-        }
-
         /// The DNS list split on commas, blanks dropped.
         public var dnsServerList: [String] {
             (dnsServers ?? "").split(separator: ",").map { String($0).trimming(" ") }.filter { !$0.isEmpty }
         }
     }
 
-    public struct Ceph: Codable, Hashable, Sendable {
+    public struct Ceph: Hashable, Sendable {
         public var cephfs: Bool?
         public var internalNetwork: String?
         public var publicNetwork: String?
@@ -92,13 +84,9 @@ public struct Preseed: Codable, Hashable, Sendable {
             self.internalNetwork = internalNetwork
             self.publicNetwork = publicNetwork
         }
-
-        enum CodingKeys: String, CodingKey {
-            case cephfs, internalNetwork = "internal_network", publicNetwork = "public_network"
-        }
     }
 
-    public struct Storage: Codable, Hashable, Sendable {
+    public struct Storage: Hashable, Sendable {
         public var local: [DiskFilterEntry]
         public var ceph: [DiskFilterEntry]
 
@@ -108,8 +96,8 @@ public struct Preseed: Codable, Hashable, Sendable {
         }
     }
 
-    /// `find` picks disks by expression (§7.5); min/max bound how many it must find across all systems.
-    public struct DiskFilterEntry: Codable, Hashable, Sendable {
+    /// `find` picks disks by expression (`DiskFilter`); min/max bound how many it must find across all systems.
+    public struct DiskFilterEntry: Hashable, Sendable {
         public var find: String
         public var findMin: Int?
         public var findMax: Int?
@@ -124,13 +112,9 @@ public struct Preseed: Codable, Hashable, Sendable {
             self.wipe = wipe
             self.encrypt = encrypt
         }
-
-        enum CodingKeys: String, CodingKey {
-            case find, wipe, encrypt, findMin = "find_min", findMax = "find_max"
-        }
     }
 
-    public struct Bridge: Codable, Hashable, Sendable {
+    public struct Bridge: Hashable, Sendable {
         public var name: String?
         public var ipv4Address: String?
         public var ipv6Address: String?
@@ -143,10 +127,6 @@ public struct Preseed: Codable, Hashable, Sendable {
             self.ipv4Address = ipv4Address
             self.ipv6Address = ipv6Address
             self.disabled = disabled
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case name, disabled, ipv4Address = "ipv4_address", ipv6Address = "ipv6_address"
         }
     }
 
@@ -169,13 +149,6 @@ public struct Preseed: Codable, Hashable, Sendable {
         self.localPoolLoopSize = localPoolLoopSize
     }
 
-    enum CodingKeys: String, CodingKey {
-        case initiator, systems, ovn, ceph, storage
-        case initiatorAddress = "initiator_address", lookupSubnet = "lookup_subnet"
-        case lookupTimeout = "lookup_timeout", sessionPassphrase = "session_passphrase"
-        case sessionTimeout = "session_timeout", localPoolDriver = "local_pool_driver"
-        case fallbackBridge = "fallback_bridge", localPoolLoopSize = "local_pool_loop_size"
-    }
 
     /// Seconds to wait for joiners (default 60).
     public var effectiveLookupTimeout: Int { lookupTimeout ?? 60 }

@@ -1,4 +1,4 @@
-// Preseed.resolve: from a validated preseed and the servers' inventories to the plan's answers (§7.3–7.4): the role,
+// Preseed.resolve: from a validated preseed and the servers' inventories to the plan's answers (as upstream's cmd/microcloud/preseed.go resolves them): the role,
 // the lookup subnet, local and Ceph disks (explicit, then filters), uplinks (explicit, else the first candidate).
 // `PlanBuilder` then applies the defaults and rules the wizard's answers go through too.
 
@@ -29,23 +29,46 @@ extension Preseed {
 
     /// Builds the plan the initiator will run. `inventories` are those of the listed systems (gathered after they
     /// joined the session); `localName` is this machine's host name. The plan is nil when any error was found.
+    /// Validates first; a caller that already validated (and showed those issues) resolves the `ValidatedPreseed`.
     public func resolve(inventories: [Inventory], localName: String) -> (plan: ClusterPlan?, issues: [PlanIssue]) {
-        var issues = validate()
-        if issues.hasErrors { return (nil, issues) }
+        let checked = validated()
+        let resolved = checked.resolve(inventories: inventories, localName: localName)
+        return (resolved.plan, checked.issues + resolved.issues)
+    }
+
+    /// The file with its `validate()` issues, so a run validates once: `--validate`, the dry run and the real run
+    /// all read these.
+    public func validated() -> ValidatedPreseed { ValidatedPreseed(preseed: self, issues: validate()) }
+}
+
+/// A preseed and the issues its static rules found (`Preseed.validate`), computed once per run.
+public struct ValidatedPreseed: Sendable {
+    public let preseed: Preseed
+    public let issues: [PlanIssue]
+
+    public var errors: [PlanIssue] { issues.filter { $0.severity == .error } }
+    public var warnings: [PlanIssue] { issues.filter { $0.severity == .warning } }
+
+    /// The plan, and only the issues found after validation (resolving against the servers, then the plan's rules).
+    /// No plan when the file had errors.
+    public func resolve(inventories: [Inventory], localName: String) -> (plan: ClusterPlan?, issues: [PlanIssue]) {
+        if issues.hasErrors { return (nil, []) }
+        let p = preseed
+        var issues: [PlanIssue] = []
         let byName = Dictionary(inventories.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        guard let initiatorName, initiatorName == localName else {
-            issues.append(.error("initiator", "\"\(localName)\" is not the initiator (\(initiator ?? initiatorAddress ?? "none")). "
+        guard let initiatorName = p.initiatorName, initiatorName == localName else {
+            issues.append(.error(.initiator, "\"\(localName)\" is not the initiator (\(p.initiator ?? p.initiatorAddress ?? "none")). "
                 + "Only the initiator plans the cloud; on other servers this file just joins."))
             return (nil, issues)
         }
-        guard systems.contains(where: { $0.name == localName }) else {
-            issues.append(.error("systems", "Local MicroCloud must be included in the list of systems when "
+        guard p.systems.contains(where: { $0.name == localName }) else {
+            issues.append(.error(.systems, "Local MicroCloud must be included in the list of systems when "
                 + "initializing. Add \"\(localName)\" to systems (adding servers to an existing cloud by preseed "
                 + "is not supported yet)."))
             return (nil, issues)
         }
-        var resolver = Resolver(preseed: self, inventories: byName)
-        guard let answers = resolver.run(initiator: initiatorName) else { return (nil, issues + resolver.issues) }
+        var resolver = Resolver(preseed: p, inventories: byName)
+        guard let answers = resolver.run(initiator: initiatorName) else { return (nil, resolver.issues) }
         let built = PlanBuilder.build(answers, inventories: inventories)
         issues += resolver.issues + built.issues
         return (issues.hasErrors ? nil : built.plan, issues)
@@ -93,7 +116,7 @@ private struct Resolver {
         let ovnPossible = ServiceRules.missing(.microovn, present) == nil
             && OVNRules.unavailable(members: members, inventories: inventories) == nil
         if answers.uplink != nil && ovnPossible && preseed.fallbackBridge != nil {
-            issues.append(.warning("fallback_bridge", "fallback_bridge is ignored: OVN provides the network."))
+            issues.append(.warning(.fallbackBridge, "fallback_bridge is ignored: OVN provides the network."))
         }
         answers.members = members
         return answers
@@ -158,7 +181,7 @@ private struct Resolver {
             checkCount(count, f, field: "storage.local[\(fi)]")
         }
         if !members.contains(where: { $0.localDisk != nil }) {
-            issues.append(.warning("storage.local", "No disk matched the local storage filters, so local storage "
+            issues.append(.warning(PreseedKey.field(PreseedKey.storage.rawValue, .local), "No disk matched the local storage filters, so local storage "
                 + "is skipped."))
             return nil
         }

@@ -1,12 +1,14 @@
-// Preseed.validate: the static rules of a preseed file (§7.2), checked before any network traffic. Every problem is
+// Preseed.validate: the static rules of a preseed file (upstream's cmd/microcloud/preseed.go), checked before any network traffic. Every problem is
 // returned, not just the first; each names its key and the fix.
 
 extension Preseed {
     /// Field path of system `i`: by name when it has one, else by index.
-    func systemField(_ i: Int, _ key: String? = nil) -> String {
+    func systemField(_ i: Int, _ keys: PreseedKey...) -> String { systemField(i, keys) }
+
+    func systemField(_ i: Int, _ keys: [PreseedKey]) -> String {
         let s = systems[i]
-        let base = s.name.isEmpty ? "systems[\(i)]" : "systems[\(s.name)]"
-        return key.map { "\(base).\($0)" } ?? base
+        let base = "\(PreseedKey.systems.rawValue)[\(s.name.isEmpty ? "\(i)" : s.name)]"
+        return ([base] + keys.map(\.rawValue)).joined(separator: ".")
     }
 
     /// True when the initiator is one of `systems` (a new cloud); false when the file adds systems to an existing one.
@@ -32,43 +34,43 @@ extension Preseed {
         var issues: [PlanIssue] = []
         let hasName = !(initiator ?? "").isEmpty, hasAddress = !(initiatorAddress ?? "").isEmpty
         if systems.isEmpty {
-            issues.append(.error("systems", "No systems given. List every server under systems, each with its name."))
+            issues.append(.error(.systems, "No systems given. List every server under systems, each with its name."))
         }
         if !hasName && !hasAddress {
-            issues.append(.error("initiator", "Missing initiator's name or address. Set initiator (with "
+            issues.append(.error(.initiator, "Missing initiator's name or address. Set initiator (with "
                 + "lookup_subnet) or initiator_address."))
         }
         if hasName && hasAddress {
-            issues.append(.error("initiator", "Cannot provide both the initiator's name and address. Keep initiator "
+            issues.append(.error(.initiator, "Cannot provide both the initiator's name and address. Keep initiator "
                 + "(servers find each other by multicast) or initiator_address (joiners contact it directly)."))
         }
         if hasAddress, let text = initiatorAddress, IPAddress(text) == nil {
-            issues.append(.error("initiator_address", "Invalid initiator address \"\(text)\". Give a plain IP "
+            issues.append(.error(.initiatorAddress, "Invalid initiator address \"\(text)\". Give a plain IP "
                 + "address such as 10.0.0.1."))
         }
         let subnetGiven = !(lookupSubnet ?? "").isEmpty
         if hasName && !hasAddress && !subnetGiven {
-            issues.append(.error("lookup_subnet", "Missing lookup subnet. With initiator, give the subnet the "
+            issues.append(.error(.lookupSubnet, "Missing lookup subnet. With initiator, give the subnet the "
                 + "servers share, such as 10.0.0.0/24."))
         }
         if hasAddress && subnetGiven {
-            issues.append(.error("lookup_subnet", "Cannot provide both the initiator's address and lookup subnet. "
+            issues.append(.error(.lookupSubnet, "Cannot provide both the initiator's address and lookup subnet. "
                 + "Drop lookup_subnet and give every system its address."))
         }
         if subnetGiven, let text = lookupSubnet, CIDR(text) == nil {
-            issues.append(.error("lookup_subnet", "Invalid lookup subnet \"\(text)\". Give a CIDR such as "
+            issues.append(.error(.lookupSubnet, "Invalid lookup subnet \"\(text)\". Give a CIDR such as "
                 + "10.0.0.0/24."))
         }
         if systems.count > 1 && (sessionPassphrase ?? "").isEmpty {
-            issues.append(.error("session_passphrase", "Missing session passphrase. With more than one system, "
+            issues.append(.error(.sessionPassphrase, "Missing session passphrase. With more than one system, "
                 + "every server running this file needs the same session_passphrase."))
         }
         if let t = lookupTimeout, t <= 0 {
-            issues.append(.error("lookup_timeout", "lookup_timeout must be a positive number of seconds (default "
+            issues.append(.error(.lookupTimeout, "lookup_timeout must be a positive number of seconds (default "
                 + "60), not \(t)."))
         }
         if let t = sessionTimeout, t <= 0 || t > 3600 {
-            issues.append(.error("session_timeout", "session_timeout must be between 1 and 3600 seconds (default "
+            issues.append(.error(.sessionTimeout, "session_timeout must be between 1 and 3600 seconds (default "
                 + "3600), not \(t)."))
         }
         return issues
@@ -82,58 +84,58 @@ extension Preseed {
         var addresses: [IPAddress: String] = [:]
         for (i, s) in systems.enumerated() {
             if s.name.isEmpty {
-                issues.append(.error(systemField(i, "name"), "Missing system name. Give each entry of systems the "
+                issues.append(.error(systemField(i, .name), "Missing system name. Give each entry of systems the "
                     + "server's host name."))
             } else if !names.insert(s.name).inserted {
-                issues.append(.error(systemField(i, "name"), member: s.name,
+                issues.append(.error(systemField(i, .name), member: s.name,
                                      "Duplicate system name \"\(s.name)\". List each server once."))
             }
             let label = s.name.isEmpty ? "system \(i + 1)" : "system \"\(s.name)\""
             if let a = s.address, !a.isEmpty {
                 if multicast {
-                    issues.append(.error(systemField(i, "address"), member: s.name,
+                    issues.append(.error(systemField(i, .address), member: s.name,
                                          "Cannot set an address for \(label) with lookup_subnet: each server uses "
                                          + "its first address inside the subnet. Remove it, or use "
                                          + "initiator_address instead of lookup_subnet."))
                 }
                 if let ip = IPAddress(a) {
                     if let other = addresses[ip] {
-                        issues.append(.error(systemField(i, "address"), member: s.name,
+                        issues.append(.error(systemField(i, .address), member: s.name,
                                              "Address \(ip) is given to both \"\(other)\" and \"\(s.name)\". Each "
                                              + "server needs its own address."))
                     }
                     addresses[ip] = s.name
                 } else {
-                    issues.append(.error(systemField(i, "address"), member: s.name,
+                    issues.append(.error(systemField(i, .address), member: s.name,
                                          "Invalid address \"\(a)\" for \(label). Give a plain IP address."))
                 }
             } else if unicast {
-                issues.append(.error(systemField(i, "address"), member: s.name,
+                issues.append(.error(systemField(i, .address), member: s.name,
                                      "Missing address for \(label). With initiator_address every system needs "
                                      + "its address."))
             }
             if let ip = s.ovnUnderlayIP, !ip.isEmpty,
                let problem = UnderlayRules.problem(ip, member: s.name, inventory: nil) {
-                issues.append(.error(systemField(i, "ovn_underlay_ip"), member: s.name, problem))
+                issues.append(.error(systemField(i, .ovnUnderlayIP), member: s.name, problem))
             }
             issues += validateExplicitDisks(i, label: label)
         }
         // "If any system sets it, all must": the plan's per-member rules, with their words.
-        issues += partialKeyIssues(key: "ovn_uplink_interface", ChoiceRules.missingUplink) {
+        issues += partialKeyIssues(keys: [.ovnUplinkInterface], ChoiceRules.missingUplink) {
             !($0.ovnUplinkInterface ?? "").isEmpty
         }
-        issues += partialKeyIssues(key: "ovn_underlay_ip", UnderlayRules.missing) { !($0.ovnUnderlayIP ?? "").isEmpty }
+        issues += partialKeyIssues(keys: [.ovnUnderlayIP], UnderlayRules.missing) { !($0.ovnUnderlayIP ?? "").isEmpty }
         if (storage?.local ?? []).isEmpty {
-            issues += partialKeyIssues(key: "storage.local", ChoiceRules.missingLocalDisk) { $0.storage?.local != nil }
+            issues += partialKeyIssues(keys: [.storage, .local], ChoiceRules.missingLocalDisk) { $0.storage?.local != nil }
         }
         return issues
     }
 
-    private func partialKeyIssues(key: String, _ message: (String) -> String, _ has: (System) -> Bool) -> [PlanIssue] {
+    private func partialKeyIssues(keys: [PreseedKey], _ message: (String) -> String, _ has: (System) -> Bool) -> [PlanIssue] {
         let set = systems.filter(has)
         guard !set.isEmpty, set.count < systems.count else { return [] }
         return systems.indices.filter { !has(systems[$0]) }.map { i in
-            .error(systemField(i, key), member: systems[i].name, message(systems[i].name))
+            .error(systemField(i, keys), member: systems[i].name, message(systems[i].name))
         }
     }
 
@@ -150,9 +152,9 @@ extension Preseed {
                     + "such as /dev/\(path) or /dev/disk/by-id/…"))
             }
         }
-        if let local = st.local { check(local.path, systemField(i, "storage.local.path")) }
+        if let local = st.local { check(local.path, systemField(i, .storage, .local, .path)) }
         // A disk listed twice, or for both local storage and Ceph, is the plan's rule (checked once resolved).
-        for (j, d) in st.ceph.enumerated() { check(d.path, systemField(i, "storage.ceph[\(j)].path")) }
+        for (j, d) in st.ceph.enumerated() { check(d.path, systemField(i, .storage, .ceph) + "[\(j)].\(PreseedKey.path.rawValue)") }
         return issues
     }
 
@@ -188,7 +190,7 @@ extension Preseed {
             issues += CephNetworkRules.problems(value, role: role, lookupSubnet: nil, inventories: [])
         }
         if ceph.cephfs == true && !wantsCephDisks {
-            issues.append(.warning("ceph.cephfs", "CephFS needs Ceph disks and none are given, so remote-fs will not "
+            issues.append(.warning(PreseedKey.field(PreseedKey.ceph.rawValue, .cephfs), "CephFS needs Ceph disks and none are given, so remote-fs will not "
                 + "be created. Add Ceph disks or remove ceph.cephfs."))
         }
         return issues
@@ -208,26 +210,26 @@ extension Preseed {
             for (i, f) in filters.enumerated() {
                 let base = "storage.\(kind)[\(i)]"
                 if f.find.trimming(" ").isEmpty {
-                    issues.append(.error("\(base).find", "Empty disk filter. Write an expression such as: "
+                    issues.append(.error(PreseedKey.field(base, .find), "Empty disk filter. Write an expression such as: "
                         + "size > 10GiB && type == nvme"))
                 } else {
                     do { _ = try DiskFilter(f.find) } catch let e as DiskFilterError {
-                        issues.append(.error("\(base).find", "Invalid disk filter \"\(f.find)\" \(e)."))
+                        issues.append(.error(PreseedKey.field(base, .find), "Invalid disk filter \"\(f.find)\" \(e)."))
                     } catch {}
                 }
                 let minimum = f.findMin ?? 1
                 if kind == "ceph" && minimum < 1 {
-                    issues.append(.error("\(base).find_min", "find_min must be at least 1 for Ceph disk filters, "
+                    issues.append(.error(PreseedKey.field(base, .findMin), "find_min must be at least 1 for Ceph disk filters, "
                         + "not \(minimum)."))
                 } else if minimum < 0 {
-                    issues.append(.error("\(base).find_min", "find_min cannot be negative (\(minimum))."))
+                    issues.append(.error(PreseedKey.field(base, .findMin), "find_min cannot be negative (\(minimum))."))
                 }
                 if let maximum = f.findMax {
                     if maximum < 1 {
-                        issues.append(.error("\(base).find_max", "find_max must be at least 1, not \(maximum). "
+                        issues.append(.error(PreseedKey.field(base, .findMax), "find_max must be at least 1, not \(maximum). "
                             + "Remove it for no upper bound."))
                     } else if maximum < minimum {
-                        issues.append(.error("\(base).find_max", "find_max (\(maximum)) is lower than find_min "
+                        issues.append(.error(PreseedKey.field(base, .findMax), "find_max (\(maximum)) is lower than find_min "
                             + "(\(minimum)). Raise find_max or lower find_min."))
                     }
                 }
@@ -239,18 +241,18 @@ extension Preseed {
     private func validateExtensions() -> [PlanIssue] {
         var issues: [PlanIssue] = []
         if let d = localPoolDriver, !LocalPoolPlanner.drivers.contains(d) {
-            issues.append(.error("local_pool_driver", "Unknown local pool driver \"\(d)\". Use one of: "
+            issues.append(.error(.localPoolDriver, "Unknown local pool driver \"\(d)\". Use one of: "
                 + LocalPoolPlanner.drivers.joined(separator: ", ") + "."))
         }
         if let size = localPoolLoopSize {
-            issues += LocalPoolPlan.loopSizeProblems(size, driver: localPoolDriver).map { .error("local_pool_loop_size", $0) }
+            issues += LocalPoolPlan.loopSizeProblems(size, driver: localPoolDriver).map { .error(.localPoolLoopSize, $0) }
             if !(storage?.local ?? []).isEmpty || systems.contains(where: { $0.storage?.local != nil }) {
-                issues.append(.error("local_pool_loop_size", "A local pool in a loop file uses no disk. Remove "
+                issues.append(.error(.localPoolLoopSize, "A local pool in a loop file uses no disk. Remove "
                     + "local_pool_loop_size, or the local disks and storage.local filters."))
             }
         }
         if let b = fallbackBridge, !b.disabled, b.ipv4Address == "auto" {
-            issues.append(.error("fallback_bridge.ipv4_address", BridgePlan.autoAddressProblem))
+            issues.append(.error(PreseedKey.field(PreseedKey.fallbackBridge.rawValue, .ipv4Address), BridgePlan.autoAddressProblem))
         }
         return issues
     }

@@ -1,70 +1,75 @@
 // "Save as preseed": a plan written back as a preseed file that `Preseed.parse` + `resolve` turn into the same plan
-// (given the same inventories). Multicast form: initiator + lookup_subnet; every disk explicit.
+// (given the same inventories). Multicast form: initiator + lookup_subnet; every disk explicit. Keys come from
+// `PreseedKey`, the table the parser reads by.
 
 extension ClusterPlan {
     /// The plan as preseed YAML. Without a passphrase, a multi-member file gets a commented placeholder that must be
     /// filled in before use (passphrases are never written unless given).
     public func preseedYAML(passphrase: String?) -> String {
+        typealias K = PreseedKey
         var out: [String] = [
             "# MicroCloud preseed, written from a reviewed plan.",
-            "# Run `microcloud preseed < this-file` on every server listed under systems.",
-            "lookup_subnet: \(yamlScalar(lookupSubnet))",
-            "initiator: \(yamlScalar(initiator))",
+            "# Run `microcloud preseed < this-file` on every server listed under \(K.systems.rawValue).",
+            entry(0, .lookupSubnet, lookupSubnet),
+            entry(0, .initiator, initiator),
         ]
         if let passphrase, !passphrase.isEmpty {
-            out.append("session_passphrase: \(yamlScalar(passphrase))")
+            out.append(entry(0, .sessionPassphrase, passphrase))
         } else if members.count > 1 {
-            out.append("# session_passphrase: <the same passphrase on every server>")
+            out.append("# \(K.sessionPassphrase.rawValue): <the same passphrase on every server>")
         }
-        out.append("systems:")
+        out.append(section(0, .systems))
         for m in members {
-            out.append("  - name: \(yamlScalar(m.name))")
-            if let u = m.uplinkInterface { out.append("    ovn_uplink_interface: \(yamlScalar(u))") }
-            if let ip = m.underlayIP { out.append("    ovn_underlay_ip: \(yamlScalar(ip))") }
+            out.append("  - " + entry(0, .name, m.name))
+            if let u = m.uplinkInterface { out.append(entry(4, .ovnUplinkInterface, u)) }
+            if let ip = m.underlayIP { out.append(entry(4, .ovnUnderlayIP, ip)) }
             if m.localDisk == nil && m.cephDisks.isEmpty { continue }
-            out.append("    storage:")
+            out.append(section(4, .storage))
             if let d = m.localDisk {
-                out.append("      local:")
-                out.append("        path: \(yamlScalar(d.path))")
-                out.append("        wipe: \(d.wipe)")
+                out.append(section(6, .local))
+                out.append(entry(8, .path, d.path))
+                out.append(flag(8, .wipe, d.wipe))
             }
             if !m.cephDisks.isEmpty {
-                out.append("      ceph:")
+                out.append(section(6, .ceph))
                 for d in m.cephDisks {
-                    out.append("        - path: \(yamlScalar(d.path))")
-                    out.append("          wipe: \(d.wipe)")
-                    out.append("          encrypt: \(d.encrypt || (ceph?.encrypt ?? false))")
+                    out.append("        - " + entry(0, .path, d.path))
+                    out.append(flag(10, .wipe, d.wipe))
+                    out.append(flag(10, .encrypt, d.encrypt || (ceph?.encrypt ?? false)))
                 }
             }
         }
         if let ovn {
-            out.append("ovn:")
-            if let v = ovn.ipv4Gateway { out.append("  ipv4_gateway: \(yamlScalar(v))") }
-            if let v = ovn.ipv4Range { out.append("  ipv4_range: \(yamlScalar(v))") }
-            if let v = ovn.ipv6Gateway { out.append("  ipv6_gateway: \(yamlScalar(v))") }
-            if !ovn.dnsServers.isEmpty {
-                out.append("  dns_servers: \(yamlScalar(ovn.dnsServers.joined(separator: ",")))")
-            }
+            out.append(section(0, .ovn))
+            if let v = ovn.ipv4Gateway { out.append(entry(2, .ipv4Gateway, v)) }
+            if let v = ovn.ipv4Range { out.append(entry(2, .ipv4Range, v)) }
+            if let v = ovn.ipv6Gateway { out.append(entry(2, .ipv6Gateway, v)) }
+            if !ovn.dnsServers.isEmpty { out.append(entry(2, .dnsServers, ovn.dnsServers.joined(separator: ","))) }
         }
         if let ceph, usesCeph {
-            out.append("ceph:")
-            out.append("  cephfs: \(ceph.cephfs)")
-            out.append("  internal_network: \(yamlScalar(ceph.internalNetwork))")
-            out.append("  public_network: \(yamlScalar(ceph.publicNetwork))")
+            out.append(section(0, .ceph))
+            out.append(flag(2, .cephfs, ceph.cephfs))
+            out.append(entry(2, .internalNetwork, ceph.internalNetwork))
+            out.append(entry(2, .publicNetwork, ceph.publicNetwork))
         }
         out.append("# Extensions of this implementation (upstream MicroCloud ignores these keys):")
         if let pool = localPool {
-            out.append("local_pool_driver: \(yamlScalar(pool.driver))")
-            if let size = pool.loopSize { out.append("local_pool_loop_size: \(yamlScalar(size))") }
+            out.append(entry(0, .localPoolDriver, pool.driver))
+            if let size = pool.loopSize { out.append(entry(0, .localPoolLoopSize, size)) }
         }
         if let b = fallbackBridge {
-            out.append("fallback_bridge:")
-            out.append("  name: \(yamlScalar(b.name))")
-            out.append("  ipv4_address: \(yamlScalar(b.ipv4))")
-            out.append("  ipv6_address: \(yamlScalar(b.ipv6))")
+            out.append(section(0, .fallbackBridge))
+            out.append(entry(2, .name, b.name))
+            out.append(entry(2, .ipv4Address, b.ipv4))
+            out.append(entry(2, .ipv6Address, b.ipv6))
         } else if ovn == nil {
-            out.append("fallback_bridge: none")
+            out.append("\(K.fallbackBridge.rawValue): none")
         }
         return out.joined(separator: "\n") + "\n"
     }
 }
+
+private func indent(_ n: Int) -> String { String(repeating: " ", count: n) }
+private func section(_ n: Int, _ key: PreseedKey) -> String { "\(indent(n))\(key.rawValue):" }
+private func entry(_ n: Int, _ key: PreseedKey, _ value: String) -> String { "\(indent(n))\(key.rawValue): \(yamlScalar(value))" }
+private func flag(_ n: Int, _ key: PreseedKey, _ value: Bool) -> String { "\(indent(n))\(key.rawValue): \(value)" }

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// What `microcloud status` reads from the live services (behaviour spec §9.1): the MicroCloud members, each
+/// What `microcloud status` reads from the live services (as upstream's cmd/microcloud/status.go shows them): the MicroCloud members, each
 /// service's own member list with states, MicroCeph's OSDs, pools and units, MicroOVN's units. Plain data, so the
 /// rendering (`StatusReport`) is a pure function and `--format json` prints the same facts.
 public struct CloudStatus: Codable, Sendable, Equatable {

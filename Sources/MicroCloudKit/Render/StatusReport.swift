@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// `microcloud status` as text (behaviour spec §9.1): the overall state, one line per warning, a row per member
+/// `microcloud status` as text (upstream's cmd/microcloud/status.go): the overall state, one line per warning, a row per member
 /// with its OSDs and its MicroCeph and MicroOVN units, then Ceph's health and where OVN's services run.
 public struct StatusReport: Sendable, Equatable {
     public enum Level: Int, Sendable, Comparable {

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// MicroOVN's API (spec §5.2–5.4, §6.1) on microcluster's core: bootstrap and join with the optional underlay
+/// MicroOVN's API on microcluster's core: bootstrap and join with the optional underlay
 /// address (`ovn-encap-ip`, MicroOVN's `custom_encapsulation_ip` extension), tokens, members, and the services
 /// (`central`, `chassis`, `switch`) with the member each runs on. The transport is the local control socket, or
 /// a member's `microcloudd` peer proxy (`/1.0/services/microovn/…`) for a remote one.

@@ -24,7 +24,7 @@ extension MicroclusterService {
     public func memberNames() async throws -> [String] { try await core.members().map(\.name) }
 }
 
-/// The MicroCeph calls a bootstrap needs (behaviour reference §5.2–5.5), beside microcluster's.
+/// The MicroCeph calls a bootstrap needs, beside microcluster's.
 public protocol CephAPI: MicroclusterAPI {
     /// `POST /core/control` `{bootstrap, name, address "<ip>:7443", config {ClusterNet, PublicNet}}`, then wait
     /// until `GET /core/1.0/cluster` lists a member.
@@ -44,7 +44,7 @@ extension CephAPI {
     public func diskCount() async throws -> Int { try await disks().count }
 }
 
-/// The MicroOVN calls a bootstrap needs (behaviour reference §5.2–5.3, §6.1), beside microcluster's.
+/// The MicroOVN calls a bootstrap needs, beside microcluster's.
 public protocol OVNAPI: MicroclusterAPI {
     /// `POST /core/control` `{bootstrap, name, address "<ip>:6443", config {"ovn-encap-ip"}}`, then wait for a member.
     func bootstrap(name: String, address: String, encapIP: String?) async throws

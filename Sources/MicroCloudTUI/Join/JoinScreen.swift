@@ -45,7 +45,7 @@ public struct JoinState: Sendable {
     }
 }
 
-public enum JoinMessage: Sendable {
+public enum JoinMessage: TerminalMessages {
     case key(Key)
     case paste(String)
     case resize(Size)
@@ -137,7 +137,7 @@ public enum JoinScreen {
         case .ended(let why):
             if s.phase != .joined {
                 s.phase = .failed(why)
-                s.exitText = "Failed waiting during join: \(why)"
+                s.exitText = SessionWords.joinFailed(why)
                 s.log.append(s.exitText!, style: .error)
             }
         }
@@ -206,7 +206,7 @@ public enum JoinScreen {
             case .joined:
                 line("Successfully joined the MicroCloud cluster.", Style.ok.bold)
             case .failed(let why):
-                line("Failed waiting during join: \(why)", Style.error.bold)
+                line(SessionWords.joinFailed(why), Style.error.bold)
             }
             y += 1
             guard y < r.maxY - 1 else { return }
@@ -217,14 +217,7 @@ public enum JoinScreen {
 
     public static func program(clock: @escaping @Sendable () -> Date = { Date() }) -> Program<JoinState, JoinMessage, JoinEffect> {
         Program(update: update, view: view,
-                event: { event in
-                    switch event {
-                    case .key(let k): .key(k)
-                    case .paste(let t): .paste(t)
-                    case .resize(let size): .resize(size)
-                    case .terminate: .key(.ctrlC)
-                    }
-                },
+                event: { $0.message() },
                 tick: { _ in .tick(clock()) },
                 isLive: { $0.phase == .searching || $0.phase == .confirmed },
                 isDone: { $0.finished })

@@ -16,6 +16,27 @@ public enum TerminalEvent: Hashable, Sendable {
     case terminate
 }
 
+/// A program's messages that carry the terminal's events (an enum whose cases `key`, `paste` and `resize` meet
+/// these requirements).
+public protocol TerminalMessages: Sendable {
+    static func key(_ key: Key) -> Self
+    static func paste(_ text: String) -> Self
+    static func resize(_ size: Size) -> Self
+}
+
+extension TerminalEvent {
+    /// The event as a program's message. SIGTERM/SIGHUP count as Ctrl-C, so a program cleans up as on that key
+    /// (the wizard and the joiner's screen then tell the other side).
+    public func message<M: TerminalMessages>() -> M {
+        switch self {
+        case .key(let k): .key(k)
+        case .paste(let text): .paste(text)
+        case .resize(let size): .resize(size)
+        case .terminate: .key(.ctrlC)
+        }
+    }
+}
+
 /// Where a program draws and reads input. `CursesTerminal` is the real one; `VirtualTerminal` renders to text
 /// for tests. All methods may be called from any thread.
 public protocol Terminal: AnyObject, Sendable {

@@ -1,6 +1,6 @@
 import MicroCloudKit
 
-/// A selectable table (behaviour of upstream's table widget, §10.2): columns, a filter, a cursor, a scrolling
+/// A selectable table (behaviour of upstream's table widget, cmd/tui/selectable_table.go): columns, a filter, a cursor, a scrolling
 /// viewport, selections and disabled rows keyed by row id, and live insert/update/remove that keep the cursor on
 /// the row it was on. Value type: `handle` changes it, `render` draws it.
 public struct SelectTable<ID: Hashable & Sendable>: Sendable {

@@ -4,7 +4,7 @@ import MicroCloudKit
 /// The `microcloud init` wizard: pure `update` and `view` over `WizardState`. The runner in the `microcloud`
 /// executable performs the `WizardEffect`s and answers with `WizardMessage`s.
 public enum Wizard {
-    public static let abortReason = "Initiator aborted the setup"
+    public static let abortReason = SessionWords.initiatorAborted
 
     /// The first state; the runner then sends `.addresses` (and nothing happens before that).
     public static func start(now: Date, size: Size) -> WizardState {
@@ -15,6 +15,7 @@ public enum Wizard {
     /// with `consume`) has it changed in place rather than copied (tables of 1,000 rows).
     public static func update(_ state: consuming WizardState, _ message: WizardMessage) -> (WizardState, [WizardEffect]) {
         let effects = state.apply(message)
+        state.keepPlan()
         return (state, effects)
     }
 
@@ -27,14 +28,7 @@ public enum Wizard {
     public static func program(clock: @escaping @Sendable () -> Date = { Date() })
         -> Program<WizardState, WizardMessage, WizardEffect> {
         Program(update: update, view: view,
-                event: { event in
-                    switch event {
-                    case .key(let k): .key(k)
-                    case .paste(let text): .paste(text)
-                    case .resize(let size): .resize(size)
-                    case .terminate: .key(.ctrlC)
-                    }
-                },
+                event: { $0.message() },
                 tick: { _ in .tick(clock()) },
                 isLive: { $0.needsTicks },
                 tickDelay: { $0.tickDelay },

@@ -44,7 +44,7 @@ public enum WizardStep: Int, CaseIterable, Sendable, Comparable {
 }
 
 /// Everything the wizard reacts to: the operator's keys and what the effects report back.
-public enum WizardMessage: Sendable {
+public enum WizardMessage: Sendable, TerminalMessages {
     case key(Key)
     case paste(String)
     case resize(Size)

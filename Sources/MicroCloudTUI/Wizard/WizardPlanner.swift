@@ -46,3 +46,32 @@ public enum WizardPlanner {
 
     public static func plan(from s: WizardState) -> ClusterPlan { build(from: s).plan }
 }
+
+/// The plan of the current answers, kept in the state: built when an answer (or an inventory) changes, and read by
+/// every frame, the summary and the confirmation without building it again.
+public struct KeptPlan: Sendable {
+    public let answers: PlanAnswers
+    let inventories: [Inventory]
+    public let plan: ClusterPlan
+    public let issues: [PlanIssue]
+}
+
+extension WizardState {
+    /// Called after every message (`Wizard.update`): rebuilds the plan only when its answers differ from the kept one's.
+    mutating func keepPlan() {
+        guard gather == .done else { return }
+        let answers = WizardPlanner.answers(from: self)
+        if let kept, kept.answers == answers, kept.inventories == inventories { return }
+        let built = PlanBuilder.build(answers, inventories: inventories)
+        kept = KeptPlan(answers: answers, inventories: inventories, plan: built.plan, issues: built.issues)
+        planBuilds += 1
+    }
+
+    /// The current plan and its problems: the kept ones. Built here only when none is kept for these answers (before
+    /// the inventories, or inside the message that changed an answer, before `keepPlan` ran).
+    public var current: (plan: ClusterPlan, issues: [PlanIssue]) {
+        let answers = WizardPlanner.answers(from: self)
+        if let kept, kept.answers == answers, kept.inventories == inventories { return (kept.plan, kept.issues) }
+        return PlanBuilder.build(answers, inventories: inventories)
+    }
+}

@@ -149,7 +149,7 @@ extension WizardState {
     mutating func serversKey(_ key: Key) -> [WizardEffect] {
         if sessionEnded != nil {
             if key == .enter || key == .char("q") {
-                return quit(printing: "The trust session ended: \(sessionEnded ?? ""). Run `microcloud init` again to start over.")
+                return quit(printing: SessionWords.sessionEnded(sessionEnded ?? "") + ". Run `microcloud init` again to start over.")
             }
             return []
         }

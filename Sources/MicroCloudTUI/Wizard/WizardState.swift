@@ -83,7 +83,7 @@ public struct WizardAnswers: Sendable {
     public var uplinksDeclined = false
 
     public var ovnForm = WizardForm<UplinkAnswers.Field>()
-    /// After the uplink addresses (§2.14): the yes/no, then the table of addressed interfaces.
+    /// After the uplink addresses (upstream's cmd/microcloud/ask.go): the yes/no, then the table of addressed interfaces.
     public var underlayPhase: UnderlayPhase?
     public var underlayTable = SelectTable<MemberItem>(title: "", columns: [])
     /// The operator chose a dedicated underlay (the table's selection is the answer).
@@ -205,6 +205,10 @@ public struct WizardState: Sendable {
     public internal(set) var editing: WizardStep?
     var editSnapshot: WizardAnswers?
     var returningFromEdit = false
+
+    /// The plan of the current answers, and how many times it was built (`keepPlan`).
+    public internal(set) var kept: KeptPlan?
+    public internal(set) var planBuilds = 0
 
     public internal(set) var summary = SummaryState()
     public internal(set) var run: RunState?

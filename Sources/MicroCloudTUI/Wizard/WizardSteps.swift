@@ -135,6 +135,7 @@ extension WizardState {
         skipArmed = false
         reconcile()
         if target == .summary {
+            keepPlan()  // the summary's items below read the plan of the answers just given
             // Back from an edit: the cursor stays on that section. The first time: the plan is shown from its top and
             // the cursor waits on "Set up the cloud", so Enter does what an operator expects after reading it.
             let items = summaryItems()

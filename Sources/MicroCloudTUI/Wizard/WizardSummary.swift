@@ -21,7 +21,7 @@ extension WizardState {
     static let defaultPreseedPath = "./microcloud-preseed.yaml"
 
     func summaryItems() -> [SummaryItem] {
-        let (plan, issues) = WizardPlanner.build(from: self)
+        let (plan, issues) = current
         var items: [SummaryItem] = []
         func section(_ step: WizardStep?, _ title: String, _ body: [LogView.Line]) {
             let editable = step.map { skipReason($0) == nil } ?? false
@@ -147,7 +147,7 @@ extension WizardState {
             case .submit(let path):
                 summary.saveField = nil
                 summary.message = LogView.Line("Saving the plan to \(path) …", style: .dim)
-                return [.savePreseed(path: path, yaml: WizardPlanner.plan(from: self).preseedYAML(passphrase: nil))]
+                return [.savePreseed(path: path, yaml: current.plan.preseedYAML(passphrase: nil))]
             case .cancel:
                 summary.saveField = nil
             default:
@@ -217,7 +217,7 @@ extension WizardState {
     }
 
     private mutating func confirmPlan() -> [WizardEffect] {
-        let (plan, issues) = WizardPlanner.build(from: self)
+        let (plan, issues) = current
         guard !issues.hasErrors else {
             summary.message = LogView.Line("The plan has problems (marked ⨯ above). Edit the steps they name, then "
                                            + "confirm again.", style: .error)

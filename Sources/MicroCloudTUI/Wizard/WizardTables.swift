@@ -67,34 +67,51 @@ extension WizardState {
 
     mutating func localKey(_ key: Key) -> [WizardEffect] {
         notice = nil
-        var table = answers.localTable
-        var wipe = answers.localWipe
-        let action = MemberTableKeys.handle(key, &table, wipe: &wipe, onePerMember: true, notice: &notice)
-        answers.localTable = table
-        answers.localWipe = wipe
+        let action = memberTableKey(key, \.localTable, wipe: \.localWipe, onePerMember: true)
+        let table = answers.localTable
         switch action {
         case .confirm:
-            if table.selected.isEmpty {
-                guard skipArmed else {
-                    skipArmed = true
-                    notice = LogView.Line("No disks selected. Press Enter again to skip local storage, or select one "
-                                          + "disk on every server.", style: .warn)
-                    return []
-                }
-                answers.localDeclined = true
-                advance()
-                return []
-            }
-            if let missing = missingMembers(in: table).first {
-                notice = LogView.Line(ChoiceRules.missingLocalDisk(missing), style: .error)
-                return []
-            }
-            answers.localDeclined = false
+            guard let declined = confirmTable(table, skip: "No disks selected. Press Enter again to skip local storage, "
+                                              + "or select one disk on every server.",
+                                              missing: ChoiceRules.missingLocalDisk) else { return [] }
+            answers.localDeclined = declined
             advance()
         case .cancel: goBack()
         default: break
         }
         return []
+    }
+
+    /// A key on one of the per-member tables of the answers (and its wipe marks, for a disk table).
+    mutating func memberTableKey(_ key: Key, _ table: WritableKeyPath<WizardAnswers, SelectTable<MemberItem>>,
+                                 wipe: WritableKeyPath<WizardAnswers, Set<MemberItem>>? = nil,
+                                 onePerMember: Bool) -> SelectTable<MemberItem>.Action {
+        var rows = answers[keyPath: table]
+        var marks = wipe.map { answers[keyPath: $0] }
+        let action = MemberTableKeys.handle(key, &rows, wipe: &marks, onePerMember: onePerMember, notice: &notice)
+        answers[keyPath: table] = rows
+        if let wipe, let marks { answers[keyPath: wipe] = marks }
+        return action
+    }
+
+    /// Enter on a per-member table: with nothing picked the first Enter warns (`skip`) and the second declines the
+    /// step; a pick that leaves a member out is refused where each member needs one (`missing`). Returns whether
+    /// the step was declined, or nil when the step stays.
+    mutating func confirmTable(_ table: SelectTable<MemberItem>, skip: String,
+                               missing: ((String) -> String)?) -> Bool? {
+        if table.selected.isEmpty {
+            guard skipArmed else {
+                skipArmed = true
+                notice = LogView.Line(skip, style: .warn)
+                return nil
+            }
+            return true
+        }
+        if let missing, let member = missingMembers(in: table).first {
+            notice = LogView.Line(missing(member), style: .error)
+            return nil
+        }
+        return false
     }
 
     var cephFSOffered: Bool { !inventories.isEmpty && ChoiceRules.cephFSUnavailable(inventories) == nil }
@@ -105,25 +122,14 @@ extension WizardState {
             cephQuestionKey(key, question)
             return []
         }
-        var table = answers.cephTable
-        var wipe = answers.cephWipe
-        let action = MemberTableKeys.handle(key, &table, wipe: &wipe, onePerMember: false, notice: &notice)
-        answers.cephTable = table
-        answers.cephWipe = wipe
+        let action = memberTableKey(key, \.cephTable, wipe: \.cephWipe, onePerMember: false)
+        let table = answers.cephTable
         switch action {
         case .confirm:
-            if table.selected.isEmpty {
-                guard skipArmed else {
-                    skipArmed = true
-                    notice = LogView.Line("No disks were selected. Press Enter again to skip distributed storage.",
-                                          style: .warn)
-                    return []
-                }
-                answers.cephDeclined = true
-                advance()
-                return []
-            }
-            answers.cephDeclined = false
+            guard let declined = confirmTable(table, skip: "No disks were selected. Press Enter again to skip "
+                                              + "distributed storage.", missing: nil) else { return [] }
+            answers.cephDeclined = declined
+            if declined { advance(); return [] }
             answers.cephQuestion = .encrypt(YesNo(question: "Do you want to encrypt the selected disks?", defaultValue: false))
         case .cancel: goBack()
         default: break
@@ -165,29 +171,15 @@ extension WizardState {
 
     mutating func uplinkKey(_ key: Key) -> [WizardEffect] {
         notice = nil
-        var table = answers.uplinkTable
-        var none: Set<MemberItem>? = nil
-        let action = MemberTableKeys.handle(key, &table, wipe: &none, onePerMember: true, notice: &notice)
-        answers.uplinkTable = table
+        let action = memberTableKey(key, \.uplinkTable, onePerMember: true)
+        let table = answers.uplinkTable
         switch action {
         case .confirm:
-            if table.selected.isEmpty {
-                let bridge = BridgePlan.standard
-                guard skipArmed else {
-                    skipArmed = true
-                    notice = LogView.Line("No interface selected. Press Enter again to skip distributed networking "
-                                          + "(instances then use the bridge \(bridge.name), \(bridge.ipv4)).", style: .warn)
-                    return []
-                }
-                answers.uplinksDeclined = true
-                advance()
-                return []
-            }
-            if let missing = missingMembers(in: table).first {
-                notice = LogView.Line(ChoiceRules.missingUplink(missing), style: .error)
-                return []
-            }
-            answers.uplinksDeclined = false
+            let bridge = BridgePlan.standard
+            guard let declined = confirmTable(table, skip: "No interface selected. Press Enter again to skip "
+                                              + "distributed networking (instances then use the bridge \(bridge.name), "
+                                              + "\(bridge.ipv4)).", missing: ChoiceRules.missingUplink) else { return [] }
+            answers.uplinksDeclined = declined
             advance()
         case .cancel: goBack()
         default: break

@@ -1,7 +1,7 @@
 import Foundation
 import MicroCloudKit
 
-// The end of step 7 (§2.14): after the uplink addresses, "Configure dedicated OVN underlay networking?" and, on yes,
+// The end of step 7 (upstream's cmd/microcloud/ask.go): after the uplink addresses, "Configure dedicated OVN underlay networking?" and, on yes,
 // one addressed interface per member for OVN's Geneve traffic. Every member or none: the Kit's underlay rule.
 
 extension WizardState {
@@ -40,10 +40,8 @@ extension WizardState {
             default: answers.underlayPhase = .question(q)
             }
         case .table:
-            var table = answers.underlayTable
-            var none: Set<MemberItem>? = nil
-            let action = MemberTableKeys.handle(key, &table, wipe: &none, onePerMember: true, notice: &notice)
-            answers.underlayTable = table
+            let action = memberTableKey(key, \.underlayTable, onePerMember: true)
+            let table = answers.underlayTable
             switch action {
             case .confirm:
                 if table.selected.isEmpty {

@@ -104,7 +104,7 @@ extension WizardState {
             out.append(LogView.Line("Servers  \(serverTable.selected.count) picked, \(n.verified) verified", style: .dim))
         }
         guard gather == .done else { return out }
-        let plan = WizardPlanner.plan(from: self)
+        let plan = current.plan
         func shown(_ s: WizardStep) -> Bool { s < step || answers.answered.contains(s) }
         if shown(.localDisks) || skipReason(.localDisks) != nil {
             if let pool = plan.localPool {

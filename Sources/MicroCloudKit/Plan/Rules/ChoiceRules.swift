@@ -12,7 +12,7 @@ public enum ChoiceRules {
             + "connectivity for OVN."
     }
 
-    /// The HA warning of §2.11 when 1 or 2 members hold OSDs, else nil.
+    /// The HA warning of upstream's cmd/microcloud/ask.go when 1 or 2 members hold OSDs, else nil.
     public static func faultToleranceWarning(osdHosts: Int) -> String? {
         guard osdHosts > 0 && osdHosts < 3 else { return nil }
         return "Disk configuration does not meet recommendations for fault tolerance. At least 3 systems must supply "
@@ -20,7 +20,7 @@ public enum ChoiceRules {
             + "ability to retain data on system failure"
     }
 
-    /// Why CephFS is not offered (§2.11: only when LXD can create the file system itself, with the
+    /// Why CephFS is not offered (upstream's cmd/microcloud/ask.go: only when LXD can create the file system itself, with the
     /// `storage_cephfs_create_missing` extension on every member), or nil when it is. Upstream only logs this.
     public static func cephFSUnavailable(_ inventories: [Inventory]) -> String? {
         let lacking = inventories.filter { !$0.lxd.has(extension: "storage_cephfs_create_missing") }.map(\.name)

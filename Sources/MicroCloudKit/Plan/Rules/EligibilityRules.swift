@@ -44,7 +44,7 @@ extension Inventory {
         return "Storage pool \"\(pool)\" already exists in LXD on \"\(name)\". Delete it there or skip \(what)."
     }
 
-    /// Why this server cannot take part in distributed networking (§2.13), or nil.
+    /// Why this server cannot take part in distributed networking (upstream's cmd/microcloud/ask.go), or nil.
     public var ovnIneligibility: String? {
         if lxd.networks.contains("UPLINK") || lxd.networks.contains("default") {
             return "System \"\(name)\" is ineligible for distributed networking. Make sure there aren't any "
@@ -78,7 +78,7 @@ public enum ServiceRules {
 }
 
 extension ServiceRules {
-    /// The oldest MicroOVN upstream MicroCloud accepts (§2.5).
+    /// The oldest MicroOVN upstream MicroCloud accepts.
     public static let upstreamMicroOVN = (major: 24, minor: 3)
 
     /// A note when MicroOVN is older than upstream's floor. Not an error: what a run needs of MicroOVN (microcluster's
@@ -111,7 +111,7 @@ public enum CephNetworkRules {
     }
 
     /// What is wrong with a Ceph network: a network-form CIDR with room for hosts; outside the lookup subnet every
-    /// member needs an address in it (§2.12). Empty text is the default (the lookup subnet) and always fine.
+    /// member needs an address in it (upstream's cmd/microcloud/ask.go). Empty text is the default (the lookup subnet) and always fine.
     public static func problems(_ text: String, role: Role, lookupSubnet: CIDR?,
                                 inventories: [Inventory]) -> [PlanIssue] {
         let value = text.trimming(" ")
@@ -138,7 +138,7 @@ public enum CephNetworkRules {
         }
     }
 
-    /// Why no dedicated Ceph network can be set (a server has no addressed interface), or nil (§2.12).
+    /// Why no dedicated Ceph network can be set (a server has no addressed interface), or nil (upstream's cmd/microcloud/ask.go).
     public static func unavailable(_ inventories: [Inventory]) -> String? {
         inventories.first { $0.dedicatedInterfaces.isEmpty }.map {
             "No network interfaces found with IPs on \"\($0.name)\" to set up a dedicated Ceph network. Skipping Ceph "
@@ -149,7 +149,7 @@ public enum CephNetworkRules {
 
 public enum UnderlayRules {
     /// What is wrong with one member's underlay IP: a plain address inside the subnet of one of its addressed
-    /// interfaces (§2.14). Without an inventory only the form is checked.
+    /// interfaces (upstream's cmd/microcloud/ask.go). Without an inventory only the form is checked.
     public static func problem(_ text: String, member: String, inventory: Inventory?) -> String? {
         guard let ip = IPAddress(text.trimming(" ")) else {
             return "Invalid underlay IP \"\(text)\" for \"\(member)\". Give the plain address (no prefix) of one of "
@@ -162,7 +162,7 @@ public enum UnderlayRules {
         return nil
     }
 
-    /// Why no dedicated underlay can be set (a server has no addressed interface), or nil (§2.14).
+    /// Why no dedicated underlay can be set (a server has no addressed interface), or nil (upstream's cmd/microcloud/ask.go).
     public static func unavailable(_ inventories: [Inventory]) -> String? {
         inventories.first { $0.dedicatedInterfaces.isEmpty }.map {
             "Not enough interfaces available on \($0.name) to create an underlay network. Skipping configuration"

@@ -2,7 +2,7 @@
 // wizard (which then skips its OVN screens) and the plan builder (for a preseed file) use the same words.
 
 public enum OVNRules {
-    /// Why OVN cannot be set up: a member that has no uplink chosen and no interface that could be one (§2.13:
+    /// Why OVN cannot be set up: a member that has no uplink chosen and no interface that could be one (upstream's cmd/microcloud/ask.go:
     /// "At least one interface in state UP with no IPs assigned or a bridge is required"). nil when every member
     /// has an uplink or a candidate. A member with a chosen (even wrong) uplink is left to the plan's validation,
     /// which names the interface; leftover `UPLINK`/`default` networks are an error there too.

@@ -4,7 +4,7 @@
 
 /// The uplink settings as typed: the wizard's form fields, or a preseed file's `ovn` keys (the range split in two).
 public struct UplinkAnswers: Hashable, Sendable {
-    /// The fields, in the order the wizard asks them (§2.13).
+    /// The fields, in the order the wizard asks them (as upstream's cmd/microcloud/ask.go does).
     public enum Field: CaseIterable, Hashable, Sendable {
         case ipv4Gateway, ipv4First, ipv4Last, ipv6Gateway, dnsServers
 
@@ -92,7 +92,7 @@ public struct UplinkAnswers: Hashable, Sendable {
                        dnsServers: dnsList)
     }
 
-    /// The default DNS servers: the valid gateways' addresses, IPv4 first (§2.13).
+    /// The default DNS servers: the valid gateways' addresses, IPv4 first (upstream's cmd/microcloud/ask.go).
     public var defaultDNS: String {
         [(Field.ipv4Gateway, true), (.ipv6Gateway, false)].compactMap { field, ipv4 -> String? in
             let t = trimmed(field)
