@@ -109,7 +109,14 @@ extension Daemon {
             // (it answers 503): nothing to mark.
             if sockets.installed(.microceph) != nil,
                let osds = try? await MicroCephClient(transport: sockets.client(.microceph, timeout: .seconds(10))).disks() {
-                inventory.markOSDs(osds)
+                // MicroCeph lists an OSD under the disk's stable path (/dev/disk/by-id/…: setStablePath in microceph's
+                // ceph/osd.go); here, on the disk's own server, that link resolves to the device the inventory lists.
+                let resolved = osds.filter { $0.location == name }.map { osd in
+                    var o = osd
+                    o.path = URL(fileURLWithPath: osd.path).resolvingSymlinksInPath().path
+                    return o
+                }
+                inventory.markOSDs(osds + resolved)
             }
             return inventory
         }

@@ -125,7 +125,12 @@ struct PreseedInitiator {
         for await update in driver.run(plan) {
             switch update {
             case .progress(let event):
-                if let disk = disks.apply(event) { out.disk(disk, event, phase: disks) } else { out.event(event) }
+                if let disk = disks.apply(event) {
+                    out.disk(disk, event, phase: disks)
+                    for waiting in disks.nowWaiting { out.waiting(waiting, at: event.time) }
+                } else {
+                    out.event(event)
+                }
             case .finished(.failed(let report)):
                 for line in report.failureLines {
                     if line.tone == .headline { out.error(line.text) } else { out.line(line.text) }

@@ -44,10 +44,17 @@ struct ProgressPrinter: Sendable {
         case .upAndIn: "✓"
         case .failed: "⨯"
         case .skipped: "-"
-        case .queued, .working: "…"
+        case .queued, .waitingTurn, .working: "…"
         }
         say("\(clock) \(icon) " + CephDiskProgress.line(d, at: e.time))
         if d.state.isFinished { say(String(repeating: " ", count: 9) + phase.summary(at: e.time)) }
+    }
+
+    /// A disk that another disk's start set waiting for its turn: its line (no event of its own, so none in JSON).
+    func waiting(_ d: CephDiskProgress.Disk, at time: Date) {
+        if json { return }
+        let clock = String(format: "%6.1fs", Date().timeIntervalSince(start))
+        say("\(clock) … " + CephDiskProgress.line(d, at: time))
     }
 
     private func say(_ line: String) {

@@ -95,13 +95,16 @@ extension LabSuite {
             return out
         }
 
-        /// The OSDs the cluster lists (`GET /1.0/disks` on MicroCeph), as "member path" → OSD number.
+        /// The OSDs the cluster lists (`GET /1.0/disks` on MicroCeph), as "member device" → OSD number. MicroCeph
+        /// records each under the disk's stable path (the lab's /dev/disk/by-id link, as setStablePath in microceph's
+        /// ceph/osd.go does), so each record must be such a link, and is keyed by the loop device it names.
         static func clusterOSDs(_ servers: [LabServer]) throws -> [String: Int] {
             let socket = servers[0].directory + "/microceph/control.socket"
             let disks = try MicroCephAPI.query(1, socket: socket, "GET", "/1.0/disks").metadata as? [[String: Any]] ?? []
             return Dictionary(disks.compactMap { d in
                 guard let m = d["location"] as? String, let p = d["path"] as? String, let n = d["osd"] as? Int else { return nil }
-                return ("\(m) \(p)", n)
+                #expect(p.hasPrefix("/dev/disk/by-id/"), "osd.\(n) on \(m) recorded under its stable path: \(p)")
+                return ("\(m) \(URL(fileURLWithPath: p).resolvingSymlinksInPath().path)", n)
             }, uniquingKeysWith: { a, _ in a })
         }
 
@@ -138,16 +141,24 @@ extension LabSuite {
                 let output = try Self.run(servers, Self.file(servers))
                 try Self.expectCephCloud(servers, osds: 6)
 
-                // One line per disk in the preseed output, each with its time.
+                // One line per disk in the preseed output, each with its time; a server's second disk waits for its
+                // turn (MicroCeph adds one disk at a time per server) and says so.
                 for s in servers {
                     for path in s.disks.dropFirst() {
                         #expect(output.contains("Ceph disk \(path) on \(s.name): up and in after "), "\(s.name) \(path)'s line:\n\(output)")
                     }
+                    #expect(output.contains("Ceph disk \(s.disks[2]) on \(s.name): waiting for its turn"), "\(s.name)'s second disk:\n\(output)")
                 }
                 // Each disk's events in order, and the OSD the run confirmed is the one the cluster lists for it.
                 let events = Self.diskEvents(try Self.bootstrapLog(servers[0]), servers)
                 let osds = try Self.clusterOSDs(servers)
                 #expect(osds.count == 6, "GET /1.0/disks: \(osds)")
+                // A server's second disk starts once its first has finished: its time is its own, not the queue's.
+                for s in servers {
+                    let first = events["\(s.name) \(s.disks[1])"]?.last { $0.event == "succeeded" }?.time
+                    let second = events["\(s.name) \(s.disks[2])"]?.first { $0.event == "started" }?.time
+                    #expect(first != nil && second != nil && first! <= second!, "\(s.name): \(s.disks[2]) started before \(s.disks[1]) finished")
+                }
                 for (key, list) in events.sorted(by: { $0.key < $1.key }) {
                     let confirmed = Self.expectInOrder(key, list)
                     #expect(confirmed != nil && confirmed == osds[key], "\(key): the run confirmed osd.\(confirmed ?? -1), the cluster lists \(osds[key] ?? -1)")
@@ -181,8 +192,10 @@ extension LabSuite {
                 let output = try Self.run(servers, Self.file(servers, wipe: false, extra: "ceph:\n  cephfs: true\n"), setbacks: true)
                 try Self.expectCephCloud(servers, osds: 5)
 
-                // The disk: its own line with the server, MicroCeph's words, and the summary's what to do.
-                let refusal = "data device \(used) is not pristine (contains data) - use --wipe to override"
+                // The disk: its own line with the server, MicroCeph's words, and the summary's what to do. MicroCeph
+                // names the disk by the stable path it turned it into (setStablePath before its checks, ceph/osd.go).
+                let stable = try #require(MicroCephAPI.stableLink(used), "the lab's /dev/disk/by-id link for \(used)")
+                let refusal = "data device \(stable) is not pristine (contains data) - use --wipe to override"
                 #expect(output.contains("Ceph disk \(used) on micro03: failed after "), "the disk's line:\n\(output)")
                 #expect(output.contains("Not done: Add Ceph disk \(used) on micro03: MicroCeph on micro03: POST /1.0/disks (\(used)) failed: \(refusal)"),
                         "the summary names the server, the disk and MicroCeph's words:\n\(output)")

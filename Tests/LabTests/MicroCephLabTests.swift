@@ -81,7 +81,7 @@ extension LabSuite {
             #expect(status["quorum_names"] as? [String] == m.map(\.name), "3 monitors in quorum: \(status)")
         }
 
-        /// POST /1.0/disks, one request per disk as MicroCloud sends them, all 6 at once.
+        /// POST /1.0/disks, one request per disk, all 6 at once (each server takes its two in turn).
         static func addDisks(_ m: [Member]) throws {
             let clock = ContinuousClock()
             let start = clock.now
@@ -112,13 +112,16 @@ extension LabSuite {
                     && osdmap?["num_in_osds"] as? Int == 6, "6 OSDs up and in: \(osdmap ?? [:])")
             print("microceph: 6 OSDs up and in after \(clock.now - start)")
 
-            // Each OSD sits under its own server's crush host, and MicroCeph lists it with its path.
+            // Each OSD sits under its own server's crush host, and MicroCeph lists it under its stable path: the
+            // lab's /dev/disk/by-id link to the loop device sent (setStablePath in microceph's ceph/osd.go).
             let hosts = try CephCLI.osdsPerHost(1)
             #expect(hosts == Dictionary(uniqueKeysWithValues: m.map { ($0.name, 2) }), "OSDs per crush host: \(hosts)")
             let disks = try query(2, m, "GET", "/1.0/disks").metadata as? [[String: Any]] ?? []
             for member in m {
                 let paths = disks.filter { $0["location"] as? String == member.name }.compactMap { $0["path"] as? String }
-                #expect(Set(paths) == Set(member.disks.dropFirst()), "GET /1.0/disks for \(member.name): \(disks)")
+                #expect(paths.allSatisfy { $0.hasPrefix("/dev/disk/by-id/") }, "GET /1.0/disks for \(member.name): \(disks)")
+                #expect(Set(paths.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }) == Set(member.disks.dropFirst()),
+                        "GET /1.0/disks for \(member.name): \(disks)")
             }
         }
 
@@ -170,9 +173,11 @@ extension LabSuite {
 
             let local = m[1].disks[0]
             try Lab.exec(2, "lxc", "storage", "create", "local", "btrfs", "source=\(local)")
-            #expect(try add(2, local, wipe: false) == "data device \(local) is not pristine (contains data) - use --wipe to override")
+            // MicroCeph names the disk by the stable path it turned it into (setStablePath first: ceph/osd.go).
+            let stable = try #require(MicroCephAPI.stableLink(local), "the lab's /dev/disk/by-id link for \(local)")
+            #expect(try add(2, local, wipe: false) == "data device \(stable) is not pristine (contains data) - use --wipe to override")
             #expect(try add(2, local, wipe: true)
-                    == "failed to prepare data device: device \(local) is currently mounted and cannot be used - aborting")
+                    == "failed to prepare data device: device \(stable) is currently mounted and cannot be used - aborting")
 
             let wrong = "/dev/disk/by-id/no-such-disk"
             #expect(try add(3, wrong, wipe: false) == "failed to set stable disk path: invalid disk path: \(wrong)")

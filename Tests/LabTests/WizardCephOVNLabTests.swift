@@ -202,6 +202,9 @@ extension LabSuite.Wizard {
                 }
             }
         }
+        // MicroCeph adds one disk at a time per server: a server's second disk waits for its turn, and says so.
+        let turn = try tmux.wait(for: "waiting for its turn", timeout: 300)
+        print("--- a disk waiting for its turn:\n\(turn)")
         let some = try tmux.wait(for: "(wiping and adding|adding|up and in)", timeout: 600)
         print("--- the progress screen with Ceph disks:\n\(some)")
     }

@@ -128,28 +128,39 @@ struct AllServicesAgent: MemberAgent {
     }
 }
 
+extension BootstrapFixture {
+    /// This fixture with MicroCeph (`ceph`) on its three members, the joiners joining it through `services`, and
+    /// member i's Ceph disks `disks(i)`: the environment and the plan.
+    func withCeph(_ ceph: any CephAPI, services: FakeMicroServices, disks: (Int) -> [DiskChoice]) -> (BootstrapEnvironment, ClusterPlan) {
+        var env = environment
+        for (name, _) in Self.members.dropFirst() {
+            env.agents[name] = AllServicesAgent(lxd: env.agents[name] as! LocalLXDJoiner, services: services)
+        }
+        env.ceph = ceph
+        var plan = plan
+        plan.services = [.microcloud, .lxd, .microceph]
+        plan.localPool = nil
+        plan.ceph = CephPlan(internalNetwork: "10.0.0.0/24", publicNetwork: "10.0.0.0/24")
+        for i in plan.members.indices { plan.members[i].cephDisks = disks(i) }
+        return (env, plan)
+    }
+}
+
 @Suite struct BootstrapCephDiskTests {
     @Test func aDiskMicroCephRefusesIsReportedAndTheOthersReplicationAndPoolsGoOn() async throws {
         let services = FakeMicroServices()
         await services.refuse("/dev/vdb2", "data device /dev/vdb2 is not pristine (contains data) - use --wipe to override")
         let base = await BootstrapFixture.make(maxParallel: 4)
-        var env = base.environment
-        for (name, _) in BootstrapFixture.members.dropFirst() {
-            env.agents[name] = AllServicesAgent(lxd: env.agents[name] as! LocalLXDJoiner, services: services)
-        }
-        env.ceph = services
-        var plan = base.plan
-        plan.services = [.microcloud, .lxd, .microceph]
-        plan.localPool = nil
-        plan.ceph = CephPlan(internalNetwork: "10.0.0.0/24", publicNetwork: "10.0.0.0/24")
-        for i in plan.members.indices {
+        let (env, plan) = base.withCeph(services, services: services) { i in
             let disk = ["a", "b", "c"][i]
-            plan.members[i].cephDisks = [DiskChoice(path: "/dev/vd\(disk)1", wipe: true), DiskChoice(path: "/dev/vd\(disk)2")]
+            return [DiskChoice(path: "/dev/vd\(disk)1", wipe: true), DiskChoice(path: "/dev/vd\(disk)2")]
         }
         let steps = try Bootstrapper(env).steps(for: plan)
-        // Each disk waits only for its own server to be a MicroCeph member.
+        // A server's first disk waits only for the server to be a MicroCeph member, the next for the one before it
+        // (MicroCeph adds one disk at a time per server).
         #expect(steps.first { $0.id == .cephDisk("m1", "/dev/vda1") }?.dependsOn == [.bootstrap(.microceph)])
-        #expect(steps.first { $0.id == .cephDisk("m3", "/dev/vdc2") }?.dependsOn == [.join("m3")])
+        #expect(steps.first { $0.id == .cephDisk("m3", "/dev/vdc1") }?.dependsOn == [.join("m3")])
+        #expect(steps.first { $0.id == .cephDisk("m3", "/dev/vdc2") }?.dependsOn == [.cephDisk("m3", "/dev/vdc1")])
         let events = Locked<[ProgressEvent]>([])
         CephDiskProgress.queuedEvents(plan: plan, steps: steps).forEach { e in events.withLock { $0.append(e) } }
         let report = try await StepGraph(steps, maxParallel: 4).run { e in events.withLock { $0.append(e) } }

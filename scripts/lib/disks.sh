@@ -21,7 +21,19 @@ disks_up() {
     truncate -s "$LAB_DISK_SIZE" "$dir/disk$k.img"
     dev=$(losetup --find --show "$dir/disk$k.img")
     echo "$dev" >> "$dir/devices"
+    disk_id_link "$i" "$k" "$dev"
   done
+}
+
+# /dev/disk/by-id/<id> -> /dev/loopN, as udev makes for a real disk (`ata-<model>_<serial>`): MicroCeph records
+# an OSD under that stable path, not the path it was given (setStablePath in microceph's ceph/osd.go), and LXD
+# reports it as the disk's device_id. The id names the lab and the server, so labs side by side never share one.
+disk_id_link() {
+  local link=/dev/disk/by-id/ata-MCLAB_${LAB_NS_PREFIX}s$1_disk$2
+  mkdir -p "$LAB_RUN"
+  [ -e /dev/disk ] || touch "$LAB_RUN/dev-disk-ours"
+  mkdir -p /dev/disk/by-id
+  ln -sfn "$3" "$link" && echo "$link" >> "$LAB_RUN/disk-links"
 }
 
 # Loop devices whose backing file lives under $LAB_BASE, also when the file is already deleted.
@@ -54,12 +66,12 @@ remove_disk_links() {
   local link
   if [ -f "$LAB_RUN/disk-links" ]; then
     sort -u "$LAB_RUN/disk-links" | while read -r link; do
-      [[ $link == /dev/disk/by-uuid/* ]] && rm -f "$link"
+      [[ $link == /dev/disk/by-uuid/* || $link == /dev/disk/by-id/* ]] && rm -f "$link"
     done
     rm -f "$LAB_RUN/disk-links"
   fi
   if [ -e "$LAB_RUN/dev-disk-ours" ]; then
-    rmdir /dev/disk/by-uuid /dev/disk 2>/dev/null || true
+    rmdir /dev/disk/by-uuid /dev/disk/by-id /dev/disk 2>/dev/null || true
     [ -e /dev/disk ] || rm -f "$LAB_RUN/dev-disk-ours"
   fi
 }

@@ -1,22 +1,24 @@
 import FoundationEssentials
 
-/// MicroCeph's long phase (done per disk): every chosen disk is its own step, started as soon as its
-/// server is a MicroCeph member — the initiator's right after MicroCeph's bootstrap, a joiner's right after its
-/// join — so servers add their disks at the same time. A disk that fails is reported with its server and
-/// MicroCeph's words and the others go on (a tolerated failure); replication and the pools follow once every disk
-/// has finished, whatever the outcome.
+/// MicroCeph's long phase (done per disk): every chosen disk is its own step. A server's first disk starts
+/// as soon as the server is a MicroCeph member — the initiator's right after MicroCeph's bootstrap, a joiner's right
+/// after its join — so servers add their disks at the same time; a server's next disk starts when the one before it
+/// has finished, because MicroCeph adds one disk at a time per server (its `POST /1.0/disks` holds a process-wide
+/// lock: microceph/api/disks.go). A disk waiting for its turn so holds no place in the graph and spends none of its
+/// budget. A disk that fails is reported with its server and MicroCeph's words and the others go on (a tolerated
+/// failure); replication and the pools follow once every disk has finished, whatever the outcome.
 extension BootstrapSteps {
     mutating func addCeph() {
         let ceph = env.ceph, confirm = budgets.joinConfirm
         var diskSteps: [StepID] = []
         for m in allMembers {
             let member = m.name
-            let ready: StepID = member == initiator.name ? .bootstrap(.microceph) : .join(member)
+            var turn: StepID = member == initiator.name ? .bootstrap(.microceph) : .join(member)
             for disk in m.cephDisks {
                 let id = StepID.cephDisk(member, disk.path)
                 diskSteps.append(id)
                 add(Step(id: id, member: member, title: "Add Ceph disk \(disk.path) on \(member)",
-                         phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: [ready],
+                         phase: BootstrapPhase.storage, budget: budgets.cephDisks, dependsOn: [turn],
                          skipReason: cephPlanned ? nil : "MicroCeph not installed",
                          remains: "\(disk.path) on \(member) is a Ceph OSD; to use it again, remove it from Ceph "
                             + "(`microceph disk remove` on \(member)) and wipe it",
@@ -30,6 +32,7 @@ extension BootstrapSteps {
                                  throw CephDiskAddition.setback(error, member: member, path: disk.path) ?? error
                              }
                          }))
+                turn = id
             }
         }
         add(Step(id: .cephReplication, member: nil, title: "Set Ceph replication",
@@ -76,16 +79,28 @@ struct CephDiskAddition: Sendable {
 
     func run(_ ctx: StepContext) async throws {
         let path = disk.path
+        let before = Set(try await ceph.disks().filter { $0.location == member }.map(\.osd))
         // The words are CephDiskProgress's states: the wizard and the preseed output show them per disk.
         ctx.progress(disk.wipe ? "wiping and adding" : "adding", fraction: 0)
         try await ceph.addDisk(disk, target: member)
         ctx.progress("waiting until up and in", fraction: 0.8)
         let found = Locked<CephDisk?>(nil)
         try await waitUntil(within: confirmWithin, what: "MicroCeph to list \(path) on \(member) as an OSD") {
-            let osd = try await ceph.disks().first { $0.location == member && $0.path == path }
+            let osd = Self.confirmed(path, on: member, before: before, listed: try await ceph.disks())
             found.withLock { $0 = osd }
             return osd != nil
         }
         ctx.progress("osd.\(found.current?.osd ?? -1) listed by the cluster", fraction: 1)
+    }
+
+    /// The OSD a disk became, from the cluster's list: MicroCeph records it under the device's stable name
+    /// (`/dev/disk/by-id/…`, else `/dev/disk/by-path/…`: setStablePath in microceph's ceph/osd.go), so `/dev/sdb` comes
+    /// back as another string for the same device. A member's disks go to MicroCeph one at a time (and it adds one at
+    /// a time), so the OSD new on that member since this disk's turn began is this disk's; the path sent, if MicroCeph
+    /// kept it, settles it when more than one is new (an operator adding a disk by hand meanwhile).
+    static func confirmed(_ path: String, on member: String, before: Set<Int>, listed: [CephDisk]) -> CephDisk? {
+        let fresh = listed.filter { $0.location == member && !before.contains($0.osd) }
+        if let same = fresh.first(where: { $0.path == path }) { return same }
+        return fresh.count == 1 ? fresh[0] : nil
     }
 }

@@ -7,6 +7,9 @@ public struct CephDiskProgress: Sendable, Equatable {
     public enum State: Sendable, Equatable {
         /// Planned, its step not started (waiting for its member to join, or for a free slot).
         case queued
+        /// Planned, and another disk of its member is being added: MicroCeph adds one disk at a time per server, so
+        /// this one waits for its turn (its time budget starts when its turn does).
+        case waitingTurn
         /// Started; the text is the step's latest word ("wiping", "adding", "waiting until up and in").
         case working(String)
         /// The OSD is up and in, as the cluster itself lists it.
@@ -16,7 +19,7 @@ public struct CephDiskProgress: Sendable, Equatable {
 
         public var isFinished: Bool {
             switch self {
-            case .queued, .working: false
+            case .queued, .waitingTurn, .working: false
             case .upAndIn, .failed, .skipped: true
             }
         }
@@ -40,6 +43,7 @@ public struct CephDiskProgress: Sendable, Equatable {
         public var stateText: String {
             switch state {
             case .queued: "queued"
+            case .waitingTurn: "waiting for its turn"
             case .working(let word): word.isEmpty ? "starting" : word
             case .upAndIn: "up and in"
             case .failed: "failed"
@@ -56,7 +60,7 @@ public struct CephDiskProgress: Sendable, Equatable {
         case .failed(let why): return "\(what): failed" + (time.map { " after \($0)" } ?? "") + ": \(why)"
         case .skipped(let why): return "\(what): skipped, \(why)"
         case .upAndIn: return "\(what): up and in" + (time.map { " after \($0)" } ?? "")
-        case .queued, .working: return "\(what): \(d.stateText)" + (time.map { " (\($0))" } ?? "")
+        case .queued, .waitingTurn, .working: return "\(what): \(d.stateText)" + (time.map { " (\($0))" } ?? "")
         }
     }
 
@@ -76,6 +80,9 @@ public struct CephDiskProgress: Sendable, Equatable {
     public private(set) var disks: [Disk]
     /// The most disks seen working at the same time: how many the run adds at once.
     public private(set) var parallel = 0
+    /// The disks the last event set waiting for their turn (another of their member's disks started): their lines
+    /// change too, though the event was not theirs.
+    public private(set) var nowWaiting: [Disk] = []
 
     public init(plan: ClusterPlan) {
         disks = plan.members.flatMap { m in m.cephDisks.map { Disk(member: m.name, path: $0.path) } }
@@ -94,6 +101,7 @@ public struct CephDiskProgress: Sendable, Equatable {
     /// Folds one event in; returns the disk it changed (nil: not a Ceph disk's event).
     @discardableResult
     public mutating func apply(_ e: ProgressEvent) -> Disk? {
+        nowWaiting = []
         guard let i = index(of: e.stepID) else { return nil }
         var d = disks[i]
         switch e.kind {
@@ -101,7 +109,7 @@ public struct CephDiskProgress: Sendable, Equatable {
             d.state = .working("")
             d.started = e.time
         case .progress(_, let message) where message == Self.queuedWord && d.started == nil:
-            d.state = .queued
+            if d.state != .waitingTurn { d.state = .queued }
         case .progress(_, let message):
             d.state = .working(message)
             if d.started == nil { d.started = e.time }
@@ -118,8 +126,22 @@ public struct CephDiskProgress: Sendable, Equatable {
             break
         }
         disks[i] = d
+        markTurns(of: d.member)
         parallel = max(parallel, working)
-        return d
+        return disks[i]
+    }
+
+    /// A member's disks not started while another of its disks is working wait for their turn; once none works they
+    /// are queued again (waiting for the member, or for a free slot).
+    private mutating func markTurns(of member: String) {
+        let busy = disks.contains { $0.member == member && { if case .working = $0.state { true } else { false } }($0) }
+        for j in disks.indices where disks[j].member == member && disks[j].started == nil {
+            if disks[j].state == .queued && busy {
+                disks[j].state = .waitingTurn
+                nowWaiting.append(disks[j])
+            }
+            if disks[j].state == .waitingTurn && !busy { disks[j].state = .queued }
+        }
     }
 
     /// The run ended (failed or cancelled) while some disks were not finished: they never will be.
@@ -137,7 +159,7 @@ public struct CephDiskProgress: Sendable, Equatable {
         let mean = times.reduce(0, +) / Double(times.count)
         let lacking = disks.filter { if case .working = $0.state { true } else { false } }
             .map { max(0, mean - ($0.elapsed(at: now) ?? 0)) }
-        let queued = disks.filter { $0.state == .queued }.count
+        let queued = disks.filter { $0.state == .queued || $0.state == .waitingTurn }.count
         let work = lacking.reduce(0, +) + Double(queued) * mean
         let slots = Double(max(1, parallel))
         // Never less than the longest single disk still has to go: one disk does not run on two slots.

@@ -56,9 +56,17 @@ public struct MicroCephClient: CephAPI, MicroclusterService {
     /// `GET /1.0/services`: which Ceph daemons run where (mon, mgr, mds, osd).
     public func services() async throws -> [CephService] { try await core.get("/1.0/services") }
 
-    /// `GET /1.0/configs`: Ceph's cluster-wide options MicroCeph manages (`cluster_network`, `public_network` …).
+    /// `GET /1.0/configs` with MicroCeph's `types.Config` at its zero value, as upstream MicroCloud sends it: Ceph's
+    /// cluster-wide options MicroCeph manages (`cluster_network`, `public_network` …). MicroCeph decodes a body even on
+    /// this GET (microceph/api/configs.go cmdConfigsGet): without one it answers 500 `EOF`; an empty key asks for all.
     public func configs() async throws -> [String: String] {
-        let list: [CephConfig] = try await core.get("/1.0/configs")
+        let answer = try await core.call("GET", "/1.0/configs", body: ConfigQuery()) ?? .null
+        let list: [CephConfig]
+        do {
+            list = try answer.decode([CephConfig].self)
+        } catch {
+            throw LXDError(target: name, call: "GET /1.0/configs", code: nil, message: "unexpected answer: \(error)")
+        }
         return Dictionary(list.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 }
@@ -79,6 +87,12 @@ public struct CephPool: Codable, Sendable, Equatable {
 public struct CephService: Codable, Sendable, Equatable {
     public var service: String
     public var location: String
+}
+
+private struct ConfigQuery: Encodable {
+    var key = "", value = "", wait = false
+    var skipRestart = false
+    enum CodingKeys: String, CodingKey { case key, value, wait, skipRestart = "skip_restart" }
 }
 
 private struct CephConfig: Decodable {

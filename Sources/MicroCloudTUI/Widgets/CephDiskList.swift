@@ -17,7 +17,7 @@ public struct CephDiskList: Sendable {
             switch s {
             case .working: 0
             case .failed: 1
-            case .queued: 2
+            case .queued, .waitingTurn: 2
             case .upAndIn, .skipped: 3
             }
         }
@@ -45,19 +45,19 @@ public struct CephDiskList: Sendable {
         let (disks, hidden) = shown(rows: rect.height)
         let memberWidth = min(16, progress.disks.map { displayWidth($0.member) }.max() ?? 0)
         let pathWidth = min(24, progress.disks.map { displayWidth($0.path) }.max() ?? 0)
-        // Up to "wiping and adding", the longest word a disk's step says.
-        let stateWidth = min(17, max(9, progress.disks.map { displayWidth($0.stateText) }.max() ?? 0))
+        // Up to "waiting for its turn", the longest word a disk shows.
+        let stateWidth = min(20, max(9, progress.disks.map { displayWidth($0.stateText) }.max() ?? 0))
         for (k, d) in disks.enumerated() {
             let y = rect.y + k
             let (icon, iconStyle): (String, Style) = switch d.state {
-            case .queued: (g.bullet, .dim)
+            case .queued, .waitingTurn: (g.bullet, .dim)
             case .working: (g.spinner[Int((tick * 8).rounded(.down)) % g.spinner.count], .accent)
             case .upAndIn: (g.check, .ok)
             case .failed: (g.disabled, .error)
             case .skipped: ("-", .dim)
             }
             let stateStyle: Style = switch d.state {
-            case .queued, .skipped: .dim
+            case .queued, .waitingTurn, .skipped: .dim
             case .working: .bold
             case .upAndIn: .ok
             case .failed: .error
@@ -74,7 +74,7 @@ public struct CephDiskList: Sendable {
         }
         if hidden > 0 {
             let rest = progress.disks.filter { d in !disks.contains { $0.id == d.id } }
-            let up = rest.filter { $0.state == .upAndIn }.count, queued = rest.filter { $0.state == .queued }.count
+            let up = rest.filter { $0.state == .upAndIn }.count, queued = rest.filter { $0.state == .queued || $0.state == .waitingTurn }.count
             var parts: [String] = []
             if up > 0 { parts.append("\(up) up and in") }
             if queued > 0 { parts.append("\(queued) queued") }

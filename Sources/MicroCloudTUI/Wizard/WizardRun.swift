@@ -12,6 +12,9 @@ extension WizardState {
         if let disk = r.ceph.apply(e) {
             // A Ceph disk has its own line (not in the step list); the log keeps each of its changes.
             r.log.append("\(clock)  " + CephDiskProgress.line(disk, at: e.time), style: Self.diskLogStyle(disk.state))
+            for waiting in r.ceph.nowWaiting {
+                r.log.append("\(clock)  " + CephDiskProgress.line(waiting, at: e.time), style: Self.diskLogStyle(waiting.state))
+            }
             run = r
             return
         }
@@ -64,7 +67,7 @@ extension WizardState {
         case .failed: .error
         case .upAndIn: .ok
         case .skipped: .dim
-        case .queued, .working: .normal
+        case .queued, .waitingTurn, .working: .normal
         }
     }
 

@@ -88,6 +88,13 @@ enum MicroCephAPI {
 
     /// The pools MicroCloud sizes after adding OSDs (microcloud `main_init.go`).
     static let microCloudPools: Set<String> = [".mgr", "lxd_remote", "lxd_cephfs", "lxd_cephfs_data", "lxd_cephfs_meta"]
+
+    /// The lab's /dev/disk/by-id link to `device` (what udev would make, and MicroCeph records).
+    static func stableLink(_ device: String) -> String? {
+        let folder = "/dev/disk/by-id"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { "\(folder)/\($0)" }
+            .first { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path == device }
+    }
 }
 
 /// `ceph ... -f json` in a server's namespaces, decoded.

@@ -23,7 +23,9 @@ import cluster
 import ovn
 from envelope import APIError, Router, serve_tls, serve_unix, sync
 
-NOT_READY = (503, "Database is not ready yet: Database is not yet initialized")
+# microcluster's gate for an endpoint not allowed before init (internal/rest/rest.go → internal/db/dqlite.go IsOpen):
+# 503 with the database's status, types.DatabaseNotReady until bootstrap or join.
+NOT_READY = (503, "Database is not yet initialized")
 EXTENSIONS = ["internal:runtime_extension_v1", "internal:rename_core_endpoints", "custom_encapsulation_ip"]
 SCHEMA_INTERNAL, SCHEMA_EXTERNAL = 7, 2
 # Lab-only: the servers named in MCLAB_OLDER_RELEASE play MicroOVN 22.03 on microcluster before its /cluster -> /core
@@ -43,6 +45,7 @@ class Service:
         self.version = "22.03.3" if OLDER_RELEASE else ovn.ovn_version()
         self.tls = None
         self.southbound = None
+        self.started = threading.Event()    # set once start-up is done: what /core/1.0/ready answers
 
     # --- helpers ---
     def require_initialized(self):
@@ -128,6 +131,10 @@ class Service:
                      "extensions": [] if OLDER_RELEASE else EXTENSIONS})
 
     def ready(self, request):
+        # microcluster (internal/rest/resources/ready.go): 503 until the daemon's ReadyChan closes, i.e. after its
+        # start and MicroOVN's OnStart hook (microovn/ovn/start.go: a member's services back up) have run.
+        if not self.started.is_set():
+            raise APIError(503, "Daemon is not ready yet")
         return sync({})
 
     def members(self, request):
@@ -369,10 +376,13 @@ def main():
     args = parser.parse_args()
     service = Service(args.state_dir, args.socket)
     unix = serve_unix(args.socket, service.unix_router())
+    # As microcluster, the socket answers during start-up (its ready endpoint says not yet).
+    threading.Thread(target=unix.serve_forever, daemon=True).start()
     if service.records.initialized and service.local:
         service.start_listener()  # a restarted service serves its cluster again (daemons keep running)
+    service.started.set()
     print(f"microovnd: control socket {args.socket}, OVN {service.version}", flush=True)
-    unix.serve_forever()
+    threading.Event().wait()
 
 
 if __name__ == "__main__":

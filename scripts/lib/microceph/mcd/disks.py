@@ -1,6 +1,8 @@
 """MicroCeph's /1.0/disks: real bluestore OSDs on this server's block devices, with upstream's per-path
-report and error texts. Several requests run at once (upstream serializes them per member; the lab runs
-mkfs and start in parallel because the phase's wall time is what the product is measured on)."""
+report and error texts. As upstream (microceph/api/disks.go: cmdDisksPost holds the package's `mu` for the
+whole request; ceph/osd.go addBulkDisks adds a list's paths one after another), a server adds one disk at a
+time: a second request waits for the first. Each OSD is recorded under the disk's stable path (by-id, else
+by-path; ceph/osd.go setStablePath), not the path it was given."""
 import errno
 import json
 import os
@@ -21,7 +23,7 @@ class Disks:
     def __init__(self, daemon):
         self.d = daemon
         self.record_lock = threading.Lock()
-        self.claimed = set()            # paths with an addition under way
+        self.add_lock = threading.Lock()    # upstream's `mu` in api/disks.go: one POST /1.0/disks at a time
         r = daemon.router
         r.add("GET", "/1.0/disks", self.list, proxy_target=True)
         r.add("POST", "/1.0/disks", self.add, proxy_target=True)
@@ -60,16 +62,8 @@ class Disks:
                 return sync(validation_failure(
                     paths, f"cannot add loop spec '{p}', add a single loop spec or one or more block device paths"))
         wipe, encrypt = bool(body.get("wipe")), bool(body.get("encrypt"))
-        reports = [None] * len(paths)
-
-        def one(i):
-            reports[i] = self.add_one(paths[i], wipe, encrypt)
-
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        with self.add_lock:     # held for the whole request, the list's paths in order (ceph/osd.go addBulkDisks)
+            reports = [self.add_one(p, wipe, encrypt) for p in paths]
         return sync({"validation_error": "", "report": reports})
 
     def add_one(self, path, wipe, encrypt):
@@ -86,12 +80,10 @@ class Disks:
         name = self.d.state.name
         if not is_block_device(path):
             raise DiskError(f"failed to set stable disk path: invalid disk path: {path}")
-        with self.record_lock:          # upstream: the disk record's unique (member, path) key
-            if any(r["location"] == name and r["path"] == path for r in self.records().values()):
-                raise DiskError('failed to record disk: This "disks" entry already exists')
-            if path in self.claimed:
-                raise DiskError('failed to record disk: This "disks" entry already exists')
-            self.claimed.add(path)
+        path = stable_path(path)
+        # upstream: the disk record's unique (member, path) key; the add lock keeps a second request out
+        if any(r["location"] == name and r["path"] == path for r in self.records().values()):
+            raise DiskError('failed to record disk: This "disks" entry already exists')
         try:
             if not wipe and has_partitions(path):
                 raise DiskError(f"data device {path} has partitions - use --wipe to override")
@@ -110,9 +102,6 @@ class Disks:
                 raise
         except (CephError, OSError) as err:
             raise DiskError(str(err))
-        finally:
-            with self.record_lock:
-                self.claimed.discard(path)
         self.d.mon.put_record(f"microceph/disks/{osd}", {"path": path, "location": name})
         self.d.record_service("osd")
         self.update_failure_domain()
@@ -195,6 +184,27 @@ def is_block_device(path):
         return stat.S_ISBLK(os.stat(path).st_mode)
     except OSError:
         return False
+
+
+def stable_path(path):
+    """ceph/osd.go setStablePath: the whole disk with the same major:minor, named by /dev/disk/by-id/<device id>
+    if that link exists, else /dev/disk/by-path/<device path>, else the path as given. Upstream reads the ids
+    from LXD's resources (udev's links); the lab's udev stand-in makes the same links (scripts/lib/disks.sh)."""
+    rdev = os.stat(path).st_rdev
+    for folder in ("/dev/disk/by-id", "/dev/disk/by-path"):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            link = os.path.join(folder, name)
+            try:
+                st = os.stat(link)
+            except OSError:
+                continue
+            if stat.S_ISBLK(st.st_mode) and st.st_rdev == rdev:
+                return link
+    return path
 
 
 def has_partitions(path):

@@ -5,16 +5,11 @@ least 3 OSDs unless bypass_safety, then drain (crush weight 0), wait until ok-to
 daemon, wait until safe-to-destroy (its data placed on the other OSDs), purge. The waits retry with upstream's
 backoff (16 tries, 0.1 s doubling), bounded here by the request's `timeout` (seconds)."""
 import subprocess
-import threading
 import time
 
 from . import daemons, envelope
 from .ceph import CephError, DATA
 from .envelope import sync
-
-# upstream: the package-level `mu` that POST and DELETE /1.0/disks both take
-lock = threading.Lock()
-
 
 def remove_osd(disks, req):
     d = disks.d
@@ -28,7 +23,7 @@ def remove_osd(disks, req):
     bypass = bool(body.get("bypass_safety"))
     confirm = bool(body.get("confirm_downgrade"))
     deadline = time.monotonic() + (int(body.get("timeout") or 300))
-    with lock:
+    with disks.add_lock:    # upstream's `mu`: POST and DELETE /1.0/disks take the same lock
         records = disks.records()
         if not body.get("prohibit_crush_scaledown") and downgrade_needed(d, records, osd) and not confirm:
             raise envelope.bad_request(
