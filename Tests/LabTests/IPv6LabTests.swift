@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The lab on an IPv6-only wire (`MCLAB_IPV6=1`: a ULA /64, no IPv4 address on any server, the blackhole guard for
-/// the /64): discovery over avahi's IPv6 and the LXD-only cloud formed by preseed on IPv6 addresses. MicroCeph and
-/// MicroOVN are not started there (their lab stand-ins bind IPv4 sockets).
+/// the /64): discovery over avahi's IPv6 and the LXD-only cloud formed by preseed and by the wizard on IPv6
+/// addresses. MicroCeph and MicroOVN are not started there (their lab stand-ins bind IPv4 sockets).
 extension LabSuite {
     @Suite("An IPv6-only lab: discovery and the LXD-only cloud on ULA addresses")
     struct IPv6Only {
@@ -27,6 +27,21 @@ extension LabSuite {
                 for server in servers {
                     #expect(members.contains("\(server.name),https://[\(server.address)]:8443,") && members.contains(",ONLINE,"),
                             "\(server.name)'s URL is on IPv6:\n\(members)")
+                }
+            }
+        }
+
+        @Test("the LXD-only wizard forms the cloud on IPv6: every member's URL https://[ULA]:8443")
+        func wizard() throws {
+            try #require(MicroCloudCLI.built, "build first: swift build")
+            try #require(Tmux.available, "tmux is not installed")
+            setenv("MCLAB_IPV6", "1", 1)
+            defer { unsetenv("MCLAB_IPV6") }
+            try Lab.with(servers: 3) { servers in
+                try Wizard.formCloud(servers)
+                let members = try Lab.exec(1, "lxc", "cluster", "list", "--format", "csv").stdout
+                for server in servers {
+                    #expect(members.contains("\(server.name),https://[\(server.address)]:8443,"), "\(server.name)'s URL:\n\(members)")
                 }
             }
         }
