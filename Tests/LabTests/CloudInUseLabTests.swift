@@ -27,7 +27,7 @@ extension LabSuite {
             try Lab.with(servers: 3) { servers in
                 for (i, server) in servers.enumerated() { try OVNPreseed.addUplinkBridge(i + 1, server) }
                 _ = try Preseed.runFormingCloud(servers, yaml: Self.file(servers))
-                try Lab.run("tunnels")
+                print(try Lab.run("tunnels").stdout)
                 try Self.expectTunnelsUp(servers)
                 try Lab.run("image")
                 let addresses = try Instances.launchOnEveryMember(servers, pool: "local")

@@ -27,74 +27,77 @@ extension LabSuite {
         func formsACloudFromTheWizard() throws {
             try #require(MicroCloudCLI.built, "build first: swift build")
             try #require(Tmux.available, "tmux is not installed")
-            try Lab.with(servers: 3) { servers in
-                let tmux = Tmux(name: "wizard-test", width: 132, height: 43)
-                defer { tmux.stop() }
-                // The passphrase is the one server 1 generates and shows: read it off the screen, as an operator would.
-                try Self.startWizard(tmux, servers[0], passphrase: nil)
-                let opened = try tmux.wait(for: "passphrase [a-z]+ [a-z]+ [a-z]+ [a-z]+", timeout: 30)
-                let shown = try #require(opened.firstMatch(of: /passphrase ([a-z]+ [a-z]+ [a-z]+ [a-z]+)/)).1
-                let joiners = try Self.startJoiners(servers, passphrase: String(shown))
-                defer { joiners.forEach { $0.stop() } }
-                let table = try tmux.wait(for: "2 found: 2 verified", timeout: 60)
-                #expect(table.contains("micro02") && table.contains("micro03"))
+            try Lab.with(servers: 3) { servers in try Self.formCloud(servers) }
+        }
 
-                // Resize while the live table is up: the screen stays whole.
-                tmux.resize(width: 100, height: 30)
-                let small = try tmux.wait(for: "2 found: 2 verified", timeout: 10)
-                #expect(small.contains("micro03") && small.contains("enter confirm"))
-                tmux.resize(width: 132, height: 43)
+        /// The LXD-only wizard run of `formsACloudFromTheWizard` on a lab that is up (also the IPv6-only lab's).
+        static func formCloud(_ servers: [LabServer]) throws {
+            let tmux = Tmux(name: "wizard-test", width: 132, height: 43)
+            defer { tmux.stop() }
+            // The passphrase is the one server 1 generates and shows: read it off the screen, as an operator would.
+            try Self.startWizard(tmux, servers[0], passphrase: nil)
+            let opened = try tmux.wait(for: "passphrase [a-z]+ [a-z]+ [a-z]+ [a-z]+", timeout: 30)
+            let shown = try #require(opened.firstMatch(of: /passphrase ([a-z]+ [a-z]+ [a-z]+ [a-z]+)/)).1
+            let joiners = try Self.startJoiners(servers, passphrase: String(shown))
+            defer { joiners.forEach { $0.stop() } }
+            let table = try tmux.wait(for: "2 found: 2 verified", timeout: 60)
+            #expect(table.contains("micro02") && table.contains("micro03"))
 
-                tmux.keys("Right"); tmux.keys("Enter")
-                _ = try tmux.wait(for: "Select exactly one disk from each cluster member", timeout: 60)
-                // The first disk of each server: rows are sorted by server, three disks each.
-                for key in ["Space", "Down", "Down", "Down", "Space", "Down", "Down", "Down", "Space"] { tmux.keys(key) }
-                _ = try tmux.wait(for: "3 of 9 selected", timeout: 10)
-                tmux.keys("Enter")
-                let summary = try tmux.wait(for: "Review the plan", timeout: 20)
-                #expect(summary.contains("MicroCeph is not installed") && summary.contains("MicroOVN is not installed"),
-                        "Ceph and OVN steps are skipped with a line saying so:\n\(summary)")
-                tmux.keys("Enter")
-                // The first frame may show only the skipped service steps and LXD's configuration: wait for the run
-                // to reach clustering, however busy the machine is.
-                let progress = try tmux.wait(for: "Enable LXD clustering|Join micro02", timeout: 60)
-                #expect(progress.contains("Setting up"))
-                tmux.resize(width: 90, height: 28)   // resize during progress
-                _ = try tmux.wait(for: "Setting up|The cloud is ready", timeout: 20)
-                tmux.resize(width: 132, height: 43)
-                let results = try tmux.wait(for: "MicroCloud is ready", timeout: 180)
-                #expect(results.contains("Members"))
+            // Resize while the live table is up: the screen stays whole.
+            tmux.resize(width: 100, height: 30)
+            let small = try tmux.wait(for: "2 found: 2 verified", timeout: 10)
+            #expect(small.contains("micro03") && small.contains("enter confirm"))
+            tmux.resize(width: 132, height: 43)
 
-                // The results screen's member table matches `lxc cluster list` in each namespace.
-                tmux.keys("q")
-                _ = try tmux.wait(for: "WIZARD-EXITED 0", timeout: 30)
-                let printed = tmux.history()
-                for index in 1...3 {
-                    let csv = try Lab.exec(index, "lxc", "cluster", "list", "--format", "csv").stdout
-                    for line in csv.split(separator: "\n") {
-                        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                        #expect(printed.contains(fields[0]) && printed.contains(fields[1]), "\(fields[0]) \(fields[1]) on the results screen")
-                        #expect(line.contains("ONLINE"))
-                    }
-                    let pools = try Lab.exec(index, "lxc", "storage", "list", "--format", "csv").stdout
-                    for line in pools.split(separator: "\n") {
-                        let name = String(line.split(separator: ",")[0])
-                        #expect(printed.contains("| \(name) "), "pool \(name) on the results screen")
-                    }
+            tmux.keys("Right"); tmux.keys("Enter")
+            _ = try tmux.wait(for: "Select exactly one disk from each cluster member", timeout: 60)
+            // The first disk of each server: rows are sorted by server, three disks each.
+            for key in ["Space", "Down", "Down", "Down", "Space", "Down", "Down", "Down", "Space"] { tmux.keys(key) }
+            _ = try tmux.wait(for: "3 of 9 selected", timeout: 10)
+            tmux.keys("Enter")
+            let summary = try tmux.wait(for: "Review the plan", timeout: 20)
+            #expect(summary.contains("MicroCeph is not installed") && summary.contains("MicroOVN is not installed"),
+                    "Ceph and OVN steps are skipped with a line saying so:\n\(summary)")
+            tmux.keys("Enter")
+            // The first frame may show only the skipped service steps and LXD's configuration: wait for the run
+            // to reach clustering, however busy the machine is.
+            let progress = try tmux.wait(for: "Enable LXD clustering|Join micro02", timeout: 60)
+            #expect(progress.contains("Setting up"))
+            tmux.resize(width: 90, height: 28)   // resize during progress
+            _ = try tmux.wait(for: "Setting up|The cloud is ready", timeout: 20)
+            tmux.resize(width: 132, height: 43)
+            let results = try tmux.wait(for: "MicroCloud is ready", timeout: 180)
+            #expect(results.contains("Members"))
+
+            // The results screen's member table matches `lxc cluster list` in each namespace.
+            tmux.keys("q")
+            _ = try tmux.wait(for: "WIZARD-EXITED 0", timeout: 30)
+            let printed = tmux.history()
+            for index in 1...3 {
+                let csv = try Lab.exec(index, "lxc", "cluster", "list", "--format", "csv").stdout
+                for line in csv.split(separator: "\n") {
+                    let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    #expect(printed.contains(fields[0]) && printed.contains(fields[1]), "\(fields[0]) \(fields[1]) on the results screen")
+                    #expect(line.contains("ONLINE"))
                 }
-                for joiner in joiners {
-                    #expect(joiner.wait() == 0, "joiner: \(joiner.output)")
-                    #expect(joiner.output.contains("Successfully joined"))
+                let pools = try Lab.exec(index, "lxc", "storage", "list", "--format", "csv").stdout
+                for line in pools.split(separator: "\n") {
+                    let name = String(line.split(separator: ",")[0])
+                    #expect(printed.contains("| \(name) "), "pool \(name) on the results screen")
                 }
-                try Self.checkRecording(servers[0])
-                // What the results golden shows (Golden/recorded-lab-snapshot.json came from such a run).
-                let status = try Lab.exec(1, "microcloud", "status", "--format", "json").stdout
-                let snapshot = try JSONDecoder().decode(ClusterSnapshot.self, from: Data(status.utf8))
-                #expect(snapshot.members.count == 3 && snapshot.networks.contains { $0.name == "lxdbr0" && $0.description == "Default bridge network" })
-                let copy = FileManager.default.temporaryDirectory.appendingPathComponent("labtests-wizard-status.json")
-                try status.write(to: copy, atomically: true, encoding: .utf8)
-                print("the cluster it formed: \(copy.path)")
             }
+            for joiner in joiners {
+                #expect(joiner.wait() == 0, "joiner: \(joiner.output)")
+                #expect(joiner.output.contains("Successfully joined"))
+            }
+            try Self.checkRecording(servers[0])
+            // What the results golden shows (Golden/recorded-lab-snapshot.json came from such a run).
+            let status = try Lab.exec(1, "microcloud", "status", "--format", "json").stdout
+            let snapshot = try JSONDecoder().decode(ClusterSnapshot.self, from: Data(status.utf8))
+            #expect(snapshot.members.count == 3 && snapshot.networks.contains { $0.name == "lxdbr0" && $0.description == "Default bridge network" })
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("labtests-wizard-status.json")
+            try status.write(to: copy, atomically: true, encoding: .utf8)
+            print("the cluster it formed: \(copy.path)")
         }
 
         /// The wizard records the bootstrap's events in the state dir (the TUI's progress goldens replay such a

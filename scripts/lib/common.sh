@@ -9,7 +9,13 @@ LAB_BASE=${MCLAB_BASE:-/tmp/mclab}
 LAB_RUN=${MCLAB_RUN:-/run/mclab}                # lock + markers that must outlive $LAB_BASE
 LAB_NS_PREFIX=${MCLAB_NS_PREFIX:-mcl}
 LAB_NET=${MCLAB_NET:-10.231.0}                  # the test subnet; nothing outside it is ever a target
-LAB_SUBNET=$LAB_NET.0/24
+# MCLAB_IPV6=1: the servers' wire is IPv6 only, a ULA /64 derived from MCLAB_NET (fd42:4c41:231:0::/64 for 10.231.0;
+# MCLAB_NET6 overrides the first four groups), and no IPv4 address at all.
+LAB_IPV6=${MCLAB_IPV6:-0}
+LAB_NET6=${MCLAB_NET6:-fd42:4c41:$(echo "$LAB_NET" | cut -d. -f2):$(echo "$LAB_NET" | cut -d. -f3)}
+LAB_SUBNET4=$LAB_NET.0/24
+LAB_SUBNET6=$LAB_NET6::/64
+if [ "$LAB_IPV6" = 1 ]; then LAB_SUBNET=$LAB_SUBNET6 LAB_PREFIX=64; else LAB_SUBNET=$LAB_SUBNET4 LAB_PREFIX=24; fi
 LAB_GUARD_METRIC=4000              # root-ns blackhole for the test subnet: mistakes fail locally
 LAB_BRIDGE=${MCLAB_BRIDGE:-mclbr0}                 # eth0 of every server (mDNS, cluster traffic)
 LAB_UPLINK_BRIDGE=${MCLAB_UPLINK_BRIDGE:-mclup0}          # uplink0 of every server (OVN uplink candidate, no addresses)
@@ -23,7 +29,7 @@ LAB_REPO=$(cd "$LAB_LIB/../.." && pwd)
 
 server_name()  { printf 'micro%02d\n' "$1"; }
 server_netns() { echo "$LAB_NS_PREFIX$1"; }
-server_addr()  { echo "$LAB_NET.$((10 + $1))"; }
+server_addr()  { if [ "$LAB_IPV6" = 1 ]; then echo "$LAB_NET6::$((10 + $1))"; else echo "$LAB_NET.$((10 + $1))"; fi; }
 server_dir()   { echo "$LAB_BASE/s$1"; }
 server_lxd_dir()     { echo "$(server_dir "$1")/lxd"; }
 server_state_dir()   { echo "$(server_dir "$1")/state"; }

@@ -3,7 +3,9 @@
 #
 #   root ns:  bridge mclbr0 (eth0 of every server), bridge mclup0 (uplink0 of every server),
 #             neither with any address (not even IPv6 link-local); blackhole 10.231.0.0/24 metric 4000
-#   netns mcl<I>:  lo up, eth0 10.231.0.(10+I)/24, uplink0 UP without address, no default route
+#             (MCLAB_IPV6=1: blackhole fd42:4c41:231:0::/64 metric 4000)
+#   netns mcl<I>:  lo up, eth0 10.231.0.(10+I)/24 (MCLAB_IPV6=1: fd42:4c41:231:0::(10+I)/64 only), uplink0 UP
+#             without address, no default route
 
 # `ip netns add` mounts /run/netns on first use; remember if that was us so `down` can undo it.
 note_netns_mount() {
@@ -20,11 +22,17 @@ release_netns_mount() {
 }
 
 add_guard_route() {
-  ip route replace blackhole "$LAB_SUBNET" metric "$LAB_GUARD_METRIC"
+  if [ "$LAB_IPV6" = 1 ]; then
+    ip -6 route replace blackhole "$LAB_SUBNET6" metric "$LAB_GUARD_METRIC"
+  else
+    ip route replace blackhole "$LAB_SUBNET4" metric "$LAB_GUARD_METRIC"
+  fi
 }
 
+# Both families, whatever this run's knob: a lab brought up with the other one still leaves no route behind.
 del_guard_route() {
-  while ip route del blackhole "$LAB_SUBNET" metric "$LAB_GUARD_METRIC" 2>/dev/null; do :; done
+  while ip route del blackhole "$LAB_SUBNET4" metric "$LAB_GUARD_METRIC" 2>/dev/null; do :; done
+  while ip -6 route del blackhole "$LAB_SUBNET6" metric "$LAB_GUARD_METRIC" 2>/dev/null; do :; done
 }
 
 make_bridge() {
@@ -48,7 +56,11 @@ server_net_up() {
   plug "$ns" "$ns-e" eth0 "$LAB_BRIDGE"
   plug "$ns" "$ns-u" "$LAB_UPLINK_IF" "$LAB_UPLINK_BRIDGE"
   ip -n "$ns" link set lo up
-  ip -n "$ns" addr add "$(server_addr "$i")/24" dev eth0
+  if [ "$LAB_IPV6" = 1 ]; then
+    ip -n "$ns" addr add "$(server_addr "$i")/$LAB_PREFIX" dev eth0 nodad   # usable at once, no DAD wait
+  else
+    ip -n "$ns" addr add "$(server_addr "$i")/$LAB_PREFIX" dev eth0
+  fi
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set "$LAB_UPLINK_IF" addrgenmode none   # an OVN uplink carries no host address
   ip -n "$ns" link set "$LAB_UPLINK_IF" up

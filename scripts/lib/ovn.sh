@@ -79,6 +79,7 @@ server_wire_if() {
 
 ovn_tunnel_wire() {
   local i=$1
+  [ "$LAB_IPV6" != 1 ] || { echo "tunnels: the lab wires IPv4 labs only (MCLAB_IPV6=1 is set)" >&2; return 1; }
   # shellcheck disable=SC2016 # expanded by the inner shell
   ( in_server "$i" sh -euc '
       addr=$1 br=$2

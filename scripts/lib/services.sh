@@ -100,15 +100,16 @@ start_dbus() {
 dbus_ready() { [ -S "$(server_dbus_socket "$1")" ]; }
 
 # --- avahi: announces only on the lab's wire (eth0, or br-phy once `lab tunnels` moved the address there:
-#     ovn.sh), IPv4 only (a scope-less fe80:: AAAA would be unusable) ---
+#     ovn.sh), one family: IPv4, or IPv6 only with MCLAB_IPV6=1 (otherwise a scope-less fe80:: AAAA would be
+#     published beside the IPv4 address) ---
 
 write_avahi_conf() {
   local i=$1
   cat > "$(server_dir "$i")/avahi-daemon.conf" <<EOF
 [server]
 host-name=$(server_name "$i")
-use-ipv4=yes
-use-ipv6=no
+use-ipv4=$([ "$LAB_IPV6" = 1 ] && echo no || echo yes)
+use-ipv6=$([ "$LAB_IPV6" = 1 ] && echo yes || echo no)
 allow-interfaces=eth0,br-phy
 ratelimit-interval-usec=1000000
 ratelimit-burst=1000

@@ -11,8 +11,9 @@ public enum DiscoveryEvent: Sendable, Equatable {
 }
 
 public enum Discovery {
-    /// Browses until the stream is cancelled (or dropped). Each service is resolved to an IPv4 address
-    /// (AVAHI_PROTO_INET) and its TXT record decoded; services with an unreadable TXT record are skipped.
+    /// Browses until the stream is cancelled (or dropped). Each service is resolved over the protocol it was found
+    /// on (an IPv4 address where avahi speaks IPv4, an IPv6 one on an IPv6-only network, where upstream's IPv4-only
+    /// resolve would fail) and its TXT record decoded; services with an unreadable TXT record are skipped.
     /// A service re-resolved with a different TXT/address gives `.updated`; removal gives `.gone`.
     /// `interface`: an interface name to limit browsing to, nil for all.
     /// Throws right away when avahi-daemon can't be reached or the interface does not exist; the stream finishes
@@ -137,7 +138,7 @@ final class AvahiBrowser: @unchecked Sendable {
             guard resolvers[key] == nil, let client else { return }
             let me = Unmanaged.passUnretained(self).toOpaque()
             let resolver = avahi_service_resolver_new(
-                client, interface, proto, name, serviceType, nil, AvahiProtocol(AVAHI_PROTO_INET), AvahiLookupFlags(0),
+                client, interface, proto, name, serviceType, nil, proto, AvahiLookupFlags(0),
                 { _, interface, proto, event, name, _, _, _, _, port, txt, _, userdata in
                     guard let userdata else { return }
                     Unmanaged<AvahiBrowser>.fromOpaque(userdata).takeUnretainedValue().resolved(
