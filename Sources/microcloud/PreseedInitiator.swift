@@ -132,12 +132,10 @@ struct PreseedInitiator {
                     out.event(event)
                 }
             case .finished(.failed(let report)):
-                for line in report.failureLines {
-                    if line.tone == .headline { out.error(line.text) } else { out.line(line.text) }
-                }
+                out.failure(report)
                 throw ExitCode(1)
             case .finished(.formed(let report, let snapshot)):
-                report.setbackLines.forEach { $0.tone == .warn ? out.warning($0.text) : out.line($0.text) }
+                out.setbacks(report)
                 out.line(RunSummary.text(snapshot, setbacks: report.setbacks.count))
                 out.line("Wall time per phase:\n" + report.timingTable.render())
                 if !report.setbacks.isEmpty {

@@ -50,6 +50,19 @@ struct ProgressPrinter: Sendable {
         if d.state.isFinished { say(String(repeating: " ", count: 9) + phase.summary(at: e.time)) }
     }
 
+    /// A failed run's report (where and why first, on standard error; what was undone and remains after), as
+    /// `preseed` and `remove` print it.
+    func failure(_ report: BootstrapReport) {
+        for line in report.failureLines {
+            if line.tone == .headline { error(line.text) } else { self.line(line.text) }
+        }
+    }
+
+    /// What a finished run did not do ("Not done" as a warning, then what to do).
+    func setbacks(_ report: BootstrapReport) {
+        report.setbackLines.forEach { $0.tone == .warn ? warning($0.text) : line($0.text) }
+    }
+
     /// A disk that another disk's start set waiting for its turn: its line (no event of its own, so none in JSON).
     func waiting(_ d: CephDiskProgress.Disk, at time: Date) {
         if json { return }

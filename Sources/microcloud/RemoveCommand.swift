@@ -61,12 +61,10 @@ struct RemoveCommand: AsyncParsableCommand {
         }
         let report = try await driver.remove(plan) { out.event($0) }
         if report.failure != nil {
-            for line in report.failureLines {
-                if line.tone == .headline { out.error(line.text) } else { out.line(line.text) }
-            }
+            out.failure(report)
             throw ExitCode(1)
         }
-        report.setbackLines.forEach { $0.tone == .warn ? out.warning($0.text) : out.line($0.text) }
+        out.setbacks(report)
         out.line("Wall time per phase:\n" + report.timingTable.render())
         let setbacks = report.setbacks.count
         let stay = "\(plan.remaining.count) member\(plan.remaining.count == 1 ? "" : "s") stay: \(plan.remaining.joined(separator: ", "))"
